@@ -1,0 +1,43 @@
+"""The project's exception tree.
+
+Every error raised on purpose derives from ``Ag2SdlcError``; each subclass also inherits the
+builtin it resembles, so callers that only know the builtin still catch it::
+
+    Ag2SdlcError
+    ├── InvalidRequest(ValueError)        bad user input: one clear sentence for the user
+    ├── UnsafePath(ValueError)            a path that would leave the run's workspace
+    ├── ToolFailed(RuntimeError)          an external tool (uv, ruff, git, ...) failed to run
+    ├── SandboxTimeout(TimeoutError)      generated code ran past its time limit
+    ├── PublishError(RuntimeError)        git push, upload or deployment failed
+    └── ApprovalDenied(RuntimeError)      the human rejected the release, or never answered
+"""
+
+from __future__ import annotations
+
+
+class Ag2SdlcError(Exception):
+    """Root of every error this project raises on purpose."""
+
+
+class InvalidRequest(ValueError, Ag2SdlcError):
+    """The request cannot be processed as given; the message says why in one sentence."""
+
+
+class UnsafePath(ValueError, Ag2SdlcError):
+    """A path derived from input would resolve outside the run's workspace."""
+
+
+class ToolFailed(RuntimeError, Ag2SdlcError):
+    """An external tool could not run or returned an unexpected failure."""
+
+
+class SandboxTimeout(TimeoutError, Ag2SdlcError):
+    """Generated code did not finish within its time limit."""
+
+
+class PublishError(RuntimeError, Ag2SdlcError):
+    """Publishing (git push, upload, deploy) failed."""
+
+
+class ApprovalDenied(RuntimeError, Ag2SdlcError):
+    """The release was rejected by a reviewer or the approval timed out."""

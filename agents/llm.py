@@ -1,0 +1,160 @@
+"""Build the AG2 model config for the chosen backend, and ask an agent for a validated answer.
+
+Backends: ``offline`` (default, deterministic, no network), ``local`` (an OpenAI-compatible
+server on loopback such as llama.cpp's ``llama-server``), ``openai``, ``anthropic`` and
+``ollama``. Which one answers is configuration: the ``LLMBackend`` block or ``AG2_SDLC_LLM*``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ag2 import Agent
+from ag2.config import AnthropicConfig, ModelConfig, OllamaConfig, OpenAIConfig
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel
+
+from agents import offline
+from agents.contracts import LLMTrace
+from agents.errors import InvalidRequest
+from services.settings import LLMBackendName, Settings
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T", bound=BaseModel)
+
+_PROMPTS = SandboxedEnvironment(
+    loader=FileSystemLoader(Path(__file__).parent / "prompts"),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+    autoescape=False,
+)
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    """Everything needed to reach one LLM backend. Holds a secret: never log or persist it."""
+
+    backend: LLMBackendName = "offline"
+    model: str = ""
+    base_url: str = ""
+    api_key: str | None = None
+    temperature: float = 0.0
+    max_tokens: int = 2048
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BackendSpec:
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        return cls(
+            backend=settings.llm,
+            model=settings.llm_model,
+            base_url=settings.llm_base_url,
+            api_key=key,
+        )
+
+    def __repr__(self) -> str:  # keep the key out of reprs, logs and tracebacks
+        return f"BackendSpec(backend={self.backend!r}, model={self.model!r})"
+
+
+def build_model_config(spec: BackendSpec) -> ModelConfig:
+    """The AG2 model config for ``spec``."""
+    if spec.backend == "offline":
+        return offline.OfflineConfig()
+    if not spec.model:
+        raise InvalidRequest(f"The {spec.backend} LLM backend needs a model name.")
+    if spec.backend in ("local", "openai"):
+        if spec.backend == "local" and not spec.base_url:
+            raise InvalidRequest("The local LLM backend needs the server's base URL.")
+        return OpenAIConfig(
+            model=spec.model,
+            base_url=spec.base_url or None,
+            # llama-server ignores the key but the OpenAI client insists on one.
+            api_key=spec.api_key or ("unused" if spec.backend == "local" else None),
+            temperature=spec.temperature,
+            max_tokens=spec.max_tokens,
+        )
+    if spec.backend == "anthropic":
+        return AnthropicConfig(
+            model=spec.model,
+            api_key=spec.api_key,
+            base_url=spec.base_url or None,
+            temperature=spec.temperature,
+            max_tokens=spec.max_tokens,
+        )
+    return OllamaConfig(model=spec.model, host=spec.base_url or "http://127.0.0.1:11434")
+
+
+def system_prompt(role: str, schema: type[BaseModel]) -> str:
+    """The agent's system prompt, rendered from ``agents/prompts/<role>.md.j2``."""
+    import json
+
+    template = _PROMPTS.get_template(f"{role}.md.j2")
+    return template.render(schema_json=json.dumps(schema.model_json_schema()))
+
+
+async def consult(
+    *, role: str, payload: BaseModel, schema: type[T], spec: BackendSpec
+) -> tuple[T, LLMTrace]:
+    """Ask the ``role`` agent about ``payload``; return its schema-valid answer and a trace.
+
+    An answer that fails the schema is retried once through AG2; if it still fails, or the
+    backend cannot be reached, the offline heuristic answers and the rejection is recorded.
+    """
+    config = build_model_config(spec)
+    agent = Agent(role, prompt=system_prompt(role, schema), config=config)
+    source = "offline" if spec.backend == "offline" else "model"
+    try:
+        reply = await agent.ask(offline.compose_message(role, payload), response_schema=schema)
+        result = await reply.content(retries=1)
+        if result is None:
+            raise ValueError("the model returned an empty answer")
+        usage = (await reply.usage()).total
+    # A hosted backend fails in many provider-specific ways (HTTP, auth, schema); each one
+    # means the same here: use the deterministic answer and say why in the artifact.
+    except Exception as exc:
+        if spec.backend == "offline":
+            raise
+        logger.warning(
+            "%s: model answer rejected (%s); using the offline answer", role, type(exc).__name__
+        )
+        fallback = schema.model_validate(
+            offline.answer(role, payload.model_dump(mode="json")).model_dump()
+        )
+        trace = LLMTrace(
+            backend=spec.backend,
+            model=spec.model[:120],
+            source="offline-fallback",
+            rejections=[f"{type(exc).__name__}: {str(exc)[:400]}"],
+        )
+        return fallback, trace
+    trace = LLMTrace(
+        backend=spec.backend,
+        model=(spec.model or config.model)[:120],
+        source=source,  # type: ignore[arg-type]
+        prompt_tokens=int(usage.prompt_tokens or 0),
+        completion_tokens=int(usage.completion_tokens or 0),
+    )
+    return result, trace
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` to completion from sync code, even when this thread already has a loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def consult_sync(
+    *, role: str, payload: BaseModel, schema: type[T], spec: BackendSpec
+) -> tuple[T, LLMTrace]:
+    """``consult`` for sync callers."""
+    return run_sync(consult(role=role, payload=payload, schema=schema, spec=spec))

@@ -1,0 +1,67 @@
+"""The sandboxed Jinja2 environment that renders ``templates/`` into a workspace.
+
+User text is only ever template *data*; template sources come from this repository alone.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from services.workspace import resolve_inside
+
+TEMPLATES_ROOT = Path(__file__).resolve().parents[1] / "templates"
+_PATH_VARIABLE = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+
+
+def py_literal(value: object) -> str:
+    """A Python literal for ``value`` (escaped string, number, bool or None)."""
+    return repr(value)
+
+
+class Renderer:
+    """Renders single templates and whole template trees with StrictUndefined."""
+
+    def __init__(self, root: Path = TEMPLATES_ROOT) -> None:
+        self.root = root
+        self.env = SandboxedEnvironment(
+            loader=FileSystemLoader(str(root)),
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            # Output is source code and YAML, not HTML; values reach code through `py`.
+            autoescape=False,
+        )
+        self.env.filters["py"] = py_literal
+
+    def render(self, template: str, context: Mapping[str, Any]) -> str:
+        """Render one template file (path relative to the templates root)."""
+        return self.env.get_template(template).render(**context)
+
+    def render_tree(self, tree: str, destination: Path, context: Mapping[str, Any]) -> list[Path]:
+        """Render every file under ``templates/<tree>`` into ``destination``.
+
+        ``*.j2`` files are rendered and lose the suffix; others are copied. A path segment may
+        name a context variable as ``{{ name }}``. Returns the written paths.
+        """
+        source_root = self.root / tree
+        written: list[Path] = []
+        for source in sorted(p for p in source_root.rglob("*") if p.is_file()):
+            relative = source.relative_to(source_root).as_posix()
+            relative = _PATH_VARIABLE.sub(lambda m: str(context[m.group(1)]), relative)
+            target = resolve_inside(destination, relative.removesuffix(".j2"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.suffix == ".j2":
+                template_name = source.relative_to(self.root).as_posix()
+                target.write_text(self.render(template_name, context), encoding="utf-8")
+            else:
+                shutil.copyfile(source, target)
+            written.append(target)
+        return written

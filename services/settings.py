@@ -1,0 +1,53 @@
+"""One settings object for the whole project, read from ``AG2_SDLC_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LLMBackendName = Literal["offline", "local", "openai", "anthropic", "ollama"]
+
+
+class Settings(BaseSettings):
+    """Where data lives and which LLM backend answers; every field has an env override."""
+
+    model_config = SettingsConfigDict(env_prefix="AG2_SDLC_", extra="ignore")
+
+    home: Path = Field(
+        default=Path("~/.ag2-sdlc"), description="Data home: workspaces, git remotes, server DB."
+    )
+    llm: LLMBackendName = Field("offline", description="LLM backend (env AG2_SDLC_LLM).")
+    llm_model: str = Field("", description="Model name for a real backend.")
+    llm_base_url: str = Field("", description="Base URL for OpenAI-compatible or Ollama servers.")
+    llm_api_key: SecretStr | None = Field(None, description="API key for a hosted backend.")
+    server_port: int = Field(4200, ge=1024, le=65535, description="Local Prefect server port.")
+    sandbox_timeout: int = Field(600, ge=10, description="Seconds generated code may run.")
+
+    @cached_property
+    def data_home(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    @property
+    def workspaces_dir(self) -> Path:
+        return self.data_home / "workspaces"
+
+    @property
+    def git_remotes_dir(self) -> Path:
+        return self.data_home / "git"
+
+    @property
+    def uv_cache_dir(self) -> Path:
+        return self.data_home / "uv-cache"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.data_home / "prefect"
+
+
+def get_settings() -> Settings:
+    """Fresh settings from the current environment (cheap; tests change the environment)."""
+    return Settings()
