@@ -365,7 +365,20 @@ class ReleaseResult(Contract):
     published: bool = Field(description="True once anything left the workspace.")
 
 
-# --- Workflow state (read back from the Prefect API) ------------------------------------------
+# --- Pipeline outcome and workflow state ------------------------------------------------------
+
+
+class PipelineOutcome(BaseModel):
+    """What a finished pipeline run returns (persisted as the flow run's result)."""
+
+    project_name: str
+    project_path: str
+    analysis: AnalysisResult
+    generated_code: GeneratedCode
+    review: ReviewReport
+    deployment: DeploymentBundle
+    validation: ValidationReport
+    release: ReleaseResult | None = None
 
 
 class WorkflowState(BaseModel):

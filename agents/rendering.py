@@ -25,6 +25,12 @@ def py_literal(value: object) -> str:
     return repr(value)
 
 
+def md_text(value: object) -> str:
+    """``value`` as inert Markdown table-cell text: one line, no pipes, no raw HTML."""
+    text = " ".join(str(value).split())
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
 class Renderer:
     """Renders single templates and whole template trees with StrictUndefined."""
 
@@ -40,6 +46,7 @@ class Renderer:
             autoescape=False,
         )
         self.env.filters["py"] = py_literal
+        self.env.filters["md"] = md_text
 
     def render(self, template: str, context: Mapping[str, Any]) -> str:
         """Render one template file (path relative to the templates root)."""

@@ -43,12 +43,13 @@ def scrubbed_environment(
 class Sandbox:
     """Creates per-project virtual environments (uv, shared cache) and runs commands in them."""
 
-    cache_dir: Path
+    cache_dir: Path | None = None
     timeout: int = 600
 
     def _uv_environment(self) -> dict[str, str]:
         env = dict(os.environ)
-        env["UV_CACHE_DIR"] = str(self.cache_dir)
+        if self.cache_dir is not None:
+            env["UV_CACHE_DIR"] = str(self.cache_dir)
         env.pop("VIRTUAL_ENV", None)
         return env
 

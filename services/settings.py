@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     llm_base_url: str = Field("", description="Base URL for OpenAI-compatible or Ollama servers.")
     llm_api_key: SecretStr | None = Field(None, description="API key for a hosted backend.")
     server_port: int = Field(4200, ge=1024, le=65535, description="Local Prefect server port.")
+    uv_cache: Path | None = Field(None, description="uv cache for generated projects' installs.")
     sandbox_timeout: int = Field(600, ge=10, description="Seconds generated code may run.")
 
     @cached_property
@@ -40,8 +41,9 @@ class Settings(BaseSettings):
         return self.data_home / "git"
 
     @property
-    def uv_cache_dir(self) -> Path:
-        return self.data_home / "uv-cache"
+    def uv_cache_dir(self) -> Path | None:
+        """uv's cache; by default uv's own (warmed by installing this project), else env."""
+        return self.uv_cache.expanduser() if self.uv_cache else None
 
     @property
     def prefect_home(self) -> Path:

@@ -1,0 +1,195 @@
+"""Analyzer & Planner: turn a request into a typed project plan.
+
+The measuring half (CSV profile, keyword evidence, entity extraction) runs in plain Python; the
+model is asked for the plan, and measured facts always win over its answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from agents import offline
+from agents.contracts import (
+    Analysis,
+    AnalysisResult,
+    CloudProvider,
+    Entity,
+    Infrastructure,
+    PipelineRequest,
+    ProjectKind,
+    ProjectPlan,
+    TaskItem,
+    TechChoice,
+)
+from agents.llm import BackendSpec, consult_sync
+from agents.naming import entity_name, field_identifier
+from agents.profiling import CsvProfile, profile_csv
+from agents.text_analysis import extract_entities, infer_kind, refused_instructions
+
+logger = logging.getLogger(__name__)
+
+
+class AnalyzerInput(BaseModel):
+    """What the analyzer's model sees: the request and, for CSV input, the measured profile."""
+
+    project_name: str
+    cloud_provider: CloudProvider
+    text: str | None = Field(None, max_length=20_000)
+    csv_profile: CsvProfile | None = None
+
+
+_NOT_COVERED_BY_KIND: dict[str, str] = {
+    "game": "interactive game mechanics, graphics and sound",
+    "graphics": "real-time graphics rendering",
+    "photo": "image editing and pixel processing",
+    "image": "image processing",
+    "video": "video processing and playback",
+    "audio": "audio processing",
+    "music": "audio playback and music synthesis",
+    "mobile": "a native mobile client",
+    "desktop": "a native desktop user interface",
+    "3d": "3D rendering",
+    "chat": "real-time messaging transport",
+}
+
+
+def _not_covered(text: str) -> list[str]:
+    lowered = text.lower()
+    missing = [
+        f"The plan builds the data service behind the request; it does not build {what}."
+        for word, what in _NOT_COVERED_BY_KIND.items()
+        if re.search(rf"\b{re.escape(word)}", lowered)
+    ]
+    return missing[:10]
+
+
+def _entities_from_profile(profile: CsvProfile) -> list[Entity]:
+    fields = [
+        {
+            "name": column.identifier,
+            "type": column.field_type,
+            "required": column.missing == 0,
+            "source_name": column.name[:120],
+        }
+        for column in profile.columns[:40]
+    ]
+    return [Entity.model_validate({"name": entity_name(profile.stem), "fields": fields})]
+
+
+def plan_for(data: AnalyzerInput) -> AnalysisResult:
+    """The deterministic plan: keyword evidence for the kind, entities from text or columns."""
+    text = data.text or ""
+    if data.csv_profile is not None:
+        profile = data.csv_profile
+        entities = _entities_from_profile(profile)
+        kind: ProjectKind = "rest_api"
+        evidence = [f"CSV input with {len(profile.columns)} columns: serve its rows as an API."]
+        shape = (
+            f"{profile.rows:,} rows x {len(profile.columns)} columns, "
+            f"delimiter {profile.delimiter!r}"
+        )
+        insights = profile.insights
+        not_covered: list[str] = []
+    else:
+        kind, evidence = infer_kind(text)
+        entities = extract_entities(text)
+        words = len(text.split())
+        shape = f"text request of {words} words; {len(entities)} entities named"
+        insights = [
+            f"{e.name} has {len(e.fields)} fields: " + ", ".join(f.name for f in e.fields)
+            for e in entities
+        ]
+        not_covered = _not_covered(text)
+    names = [e.name for e in entities]
+    complexity = min(10, 2 + len(entities) + sum(len(e.fields) for e in entities) // 8)
+    return AnalysisResult(
+        analysis=Analysis(
+            data_shape=shape[:500],
+            key_insights=[i[:500] for i in insights[:20]],
+            project_type=kind,
+            evidence=evidence[:10],
+            not_covered=not_covered,
+        ),
+        project_plan=ProjectPlan(
+            project_name=data.project_name,
+            goals=[f"Manage {', '.join(names)} through a tested HTTP API."[:500]],
+            requirements=[
+                f"Create, read, update, delete and list {name} records." for name in names
+            ]
+            + ["Expose /health for orchestration.", "Ship with automated tests."],
+        ),
+        folder_structure=["app/", "app/routers/", "tests/", "k8s/", "Dockerfile", "README.md"],
+        tech_stack=[
+            TechChoice(name="FastAPI", reason="Typed HTTP API with OpenAPI docs out of the box."),
+            TechChoice(name="SQLAlchemy + SQLite", reason="Relational storage with no server."),
+            TechChoice(name="pytest", reason="The generated tests run in CI and in review."),
+        ],
+        task_breakdown=[
+            TaskItem(title="Analyse the request and plan the project", owner="analyzer"),
+            TaskItem(title="Generate models, routes and tests", owner="code_generator"),
+            TaskItem(title="Review with static analysis and the test suite", owner="reviewer"),
+            TaskItem(title="Write container and Kubernetes manifests", owner="devops"),
+            TaskItem(title="Validate gates and release after approval", owner="validator"),
+            TaskItem(title="Approve or reject the release", owner="human"),
+        ],
+        infrastructure=Infrastructure(
+            cloud_provider=data.cloud_provider, services=["container runtime", "sqlite volume"]
+        ),
+        entities=entities,
+        complexity=complexity,
+        refused_instructions=refused_instructions(text),
+    )
+
+
+offline.register("analyzer", lambda payload: plan_for(AnalyzerInput.model_validate(payload)))
+
+
+def _merge_measured(
+    answer: AnalysisResult, measured: AnalysisResult, *, from_csv: bool
+) -> AnalysisResult:
+    """Keep the model's prose, but measured facts (name, cloud, columns, refusals) win."""
+    updates: dict[str, Any] = {
+        "project_plan": answer.project_plan.model_copy(
+            update={"project_name": measured.project_plan.project_name}
+        ),
+        "infrastructure": answer.infrastructure.model_copy(
+            update={"cloud_provider": measured.infrastructure.cloud_provider}
+        ),
+        "refused_instructions": sorted(
+            set(answer.refused_instructions) | set(measured.refused_instructions)
+        )[:10],
+    }
+    if from_csv:
+        updates["entities"] = measured.entities
+        updates["analysis"] = answer.analysis.model_copy(
+            update={"data_shape": measured.analysis.data_shape}
+        )
+    return answer.model_copy(update=updates)
+
+
+def analyze(request: PipelineRequest, *, spec: BackendSpec) -> AnalysisResult:
+    """Analyse ``request`` and return the validated project plan.
+
+    Raises:
+        InvalidRequest: the CSV cannot be read as a table (one sentence says why).
+    """
+    profile = None
+    if request.input_type == "csv" and request.csv_location:
+        profile = profile_csv(Path(request.csv_location))
+    data = AnalyzerInput(
+        project_name=request.project_name,
+        cloud_provider=request.cloud_provider,
+        text=request.text,
+        csv_profile=profile,
+    )
+    answer, trace = consult_sync(role="analyzer", payload=data, schema=AnalysisResult, spec=spec)
+    merged = _merge_measured(answer, plan_for(data), from_csv=profile is not None)
+    return merged.model_copy(update={"llm": trace})
+
+
+__all__ = ["AnalyzerInput", "analyze", "entity_name", "field_identifier", "plan_for"]

@@ -1,0 +1,168 @@
+"""The pipeline: analyze -> generate -> review (-> repair) -> devops -> validate -> approve
+-> release.
+
+Each agent is a cached, retried task; the flow only sequences them, publishes their artifacts
+and asks a human before anything leaves the workspace.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Literal
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_table_artifact
+from prefect.states import Failed, State
+
+from agents.contracts import (
+    CloudProvider,
+    GeneratedCode,
+    PipelineOutcome,
+    PipelineRequest,
+    RequestOptions,
+    ReviewReport,
+)
+from agents.errors import InvalidRequest
+from flows.approval import request_approval
+from services.settings import get_settings
+from services.workspace import Workspace
+from tasks.analyzer import analyze_request, publish_analysis
+from tasks.code_generator import generate_code, publish_code, repair_code
+from tasks.common import artifact_key, llm_row
+from tasks.devops import build_deployment, publish_deployment
+from tasks.reviewer import publish_review, review_code
+from tasks.validator import publish_release, publish_validation, release_project, validate_release
+
+
+def workspace_for(request: PipelineRequest) -> Workspace:
+    """The run's workspace: same request, same directory (so cached results stay valid)."""
+    fingerprint = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+    return Workspace.for_project(get_settings().workspaces_dir, request.project_name, fingerprint)
+
+
+def review_until_clean(
+    code: GeneratedCode, *, env_dir: str, rounds: int, run_tests: bool, llm_block: str
+) -> tuple[GeneratedCode, ReviewReport]:
+    """Review, and repair while the review blocks, at most ``rounds`` times."""
+    report = review_code(code, env_dir, run_tests, llm_block)
+    for _ in range(rounds):
+        if not report.is_blocking:
+            break
+        code = repair_code(code, report)
+        report = review_code(code, env_dir, run_tests, llm_block)
+    return code, report
+
+
+@flow(name="sdlc-pipeline", persist_result=True)
+def sdlc_pipeline(
+    request: str = "",
+    csv_location: str = "",
+    cloud_provider: CloudProvider = "local",
+    project_name: str = "",
+    approval_timeout: int = 3600,
+    approval_mode: Literal["pause", "suspend"] = "pause",
+    review_rounds: int = 2,
+    deploy_target: Literal["local", "none"] = "local",
+    keep_deployment_running: bool = True,
+    llm_block: str = "",
+    git_block: str = "",
+) -> PipelineOutcome | State[Any]:
+    """From a request text or CSV file to a reviewed, approved, released project.
+
+    Args:
+        request: What to build, in words (or leave empty and give ``csv_location``).
+        csv_location: A CSV file to build around.
+        cloud_provider: aws, gcp, azure or local.
+        project_name: Lowercase name with dashes; derived from the request when empty.
+        approval_timeout: Seconds to wait for the approval form before giving up.
+        approval_mode: ``pause`` keeps the worker waiting; ``suspend`` frees it.
+        review_rounds: How many repair rounds a blocking review may trigger.
+        deploy_target: ``local`` starts the approved app here; ``none`` only publishes.
+        keep_deployment_running: Leave the local deployment running after its health check.
+        llm_block: Name of an ``LLMBackend`` block; empty means ``AG2_SDLC_LLM*`` settings.
+        git_block: Name of a ``GitRemote`` block; empty means a local bare repository.
+    """
+    logger = get_run_logger()
+    try:
+        req = PipelineRequest.from_inputs(
+            text=request or None,
+            csv=csv_location or None,
+            name=project_name or None,
+            cloud=cloud_provider,
+            options=RequestOptions(
+                review_rounds=review_rounds,
+                deploy_target=deploy_target,
+                keep_deployment_running=keep_deployment_running,
+            ),
+        )
+    except InvalidRequest as exc:
+        return Failed(message=str(exc))
+
+    workspace = workspace_for(req)
+    name = req.project_name
+    env_dir = str(workspace.root / "venv")
+    logger.info("Workspace for %s: %s", name, workspace.root)
+
+    analysis = analyze_request(req, llm_block)
+    keys = publish_analysis(analysis)
+    code = generate_code(analysis, str(workspace.project_dir), llm_block)
+    code, report = review_until_clean(
+        code,
+        env_dir=env_dir,
+        rounds=req.options.review_rounds,
+        run_tests=req.options.run_generated_tests,
+        llm_block=llm_block,
+    )
+    keys += publish_code(name, code) + publish_review(name, report)
+    bundle = build_deployment(code, name, req.cloud_provider, llm_block)
+    keys += publish_deployment(name, bundle)
+    validation = validate_release(analysis, code, report, bundle, llm_block)
+    keys += publish_validation(name, validation)
+    traces = [analysis.llm, code.llm, report.llm, bundle.llm, validation.llm]
+    agents = ["analyzer", "code_generator", "reviewer", "devops", "validator"]
+    create_table_artifact(
+        table=[llm_row(agent, trace) for agent, trace in zip(agents, traces, strict=True)],
+        key=artifact_key(name, "llm-usage"),
+        description="Token usage per agent",
+    )
+    outcome = PipelineOutcome(
+        project_name=name,
+        project_path=code.project_path,
+        analysis=analysis,
+        generated_code=code,
+        review=report,
+        deployment=bundle,
+        validation=validation,
+    )
+    if not validation.validation_results.ready_for_deployment:
+        return Failed(
+            message="The release gates did not pass; nothing was published.", data=outcome
+        )
+
+    approval = request_approval(
+        validation.summary_markdown,
+        timeout=approval_timeout,
+        mode=approval_mode,
+    )
+    if not approval.approved:
+        reason = (
+            f"Rejected by {approval.reviewer}: {approval.comment}"
+            if approval.reviewer
+            else f"Approval timed out after {approval_timeout} s; nothing was published."
+        )
+        logger.info(reason)
+        return Failed(message=reason, data=outcome)
+
+    result = release_project(
+        validation,
+        approval,
+        name,
+        code.project_path,
+        env_dir,
+        bundle.health_path,
+        req.options,
+        git_block,
+    )
+    keys += publish_release(name, result)
+    logger.info("Published artifacts: %s", ", ".join(keys))
+    return outcome.model_copy(update={"release": result})

@@ -1,0 +1,39 @@
+"""Prefect wrapper of the Analyzer & Planner agent."""
+
+from __future__ import annotations
+
+from prefect import task
+
+from agents import analyzer
+from agents.contracts import AnalysisResult, PipelineRequest
+from agents.rendering import Renderer
+from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
+
+
+@task(
+    name="analyzer",
+    retries=2,
+    retry_delay_seconds=2,
+    retry_condition_fn=retry_transient,
+    cache_policy=AGENT_CACHE,
+    persist_result=True,
+)
+def analyze_request(request: PipelineRequest, llm_block: str = "") -> AnalysisResult:
+    """Analyse the request into a project plan."""
+    return analyzer.analyze(request, spec=backend_spec(llm_block))
+
+
+def publish_analysis(result: AnalysisResult) -> list[str]:
+    """The analysis as a markdown artifact and an entity table."""
+    rows = [
+        {"entity": e.name, "field": f.name, "type": f.type, "source": f.source_name or ""}
+        for e in result.entities
+        for f in e.fields
+    ]
+    return publish(
+        result.project_plan.project_name,
+        "analysis",
+        markdown=Renderer().render("reports/analysis.md.j2", {"r": result}),
+        table=rows,
+        description="Analyzer & Planner: project kind, entities, plan",
+    )

@@ -1,0 +1,47 @@
+"""Prefect wrappers of the Code Generator agent (first generation and repair rounds)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task
+
+from agents import code_generator
+from agents.contracts import AnalysisResult, GeneratedCode, ReviewReport
+from agents.rendering import Renderer
+from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
+
+
+@task(
+    name="code-generator",
+    retries=2,
+    retry_delay_seconds=2,
+    retry_condition_fn=retry_transient,
+    cache_policy=AGENT_CACHE,
+    persist_result=True,
+)
+def generate_code(analysis: AnalysisResult, project_dir: str, llm_block: str = "") -> GeneratedCode:
+    """Render the project the plan describes into ``project_dir``."""
+    return code_generator.generate(
+        analysis, project_dir=Path(project_dir), spec=backend_spec(llm_block)
+    )
+
+
+@task(name="code-repair", retries=1, cache_policy=AGENT_CACHE, persist_result=True)
+def repair_code(code: GeneratedCode, report: ReviewReport) -> GeneratedCode:
+    """Fix what the review found blocking, then hand the project back for another review."""
+    return code_generator.repair(code, report)
+
+
+def publish_code(project_name: str, code: GeneratedCode) -> list[str]:
+    """The generated files as a markdown summary and a file table."""
+    rows = [
+        {"path": f.path, "language": f.language, "lines": f.lines} for f in code.generated_files
+    ]
+    return publish(
+        project_name,
+        "code",
+        markdown=Renderer().render("reports/code.md.j2", {"c": code}),
+        table=rows,
+        description="Code Generator: files, languages, line counts",
+    )

@@ -1,0 +1,80 @@
+"""What every agent task shares: cache policy, retry rule, LLM backend resolution, artifacts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import Task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import INPUTS, TASK_SOURCE
+from prefect.client.schemas.objects import TaskRun
+from prefect.states import State
+
+from agents.errors import Ag2SdlcError, SandboxTimeout, ToolFailed
+from agents.llm import BackendSpec
+from services.settings import get_settings
+
+# Same inputs and same task code -> same answer, across runs and processes.
+AGENT_CACHE = INPUTS + TASK_SOURCE
+
+
+def retry_transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    """Retry infrastructure hiccups; never retry a bad request (it would fail the same way)."""
+    error = state.result(raise_on_failure=False)
+    if isinstance(error, ToolFailed | SandboxTimeout):
+        return True
+    return not isinstance(error, Ag2SdlcError)
+
+
+def backend_spec(llm_block: str) -> BackendSpec:
+    """The LLM backend: the named ``LLMBackend`` block, else the ``AG2_SDLC_LLM*`` settings."""
+    if llm_block:
+        from blocks import LLMBackend
+
+        block = LLMBackend.load(llm_block)
+        return block.get_spec()  # type: ignore[union-attr]
+    return BackendSpec.from_settings(get_settings())
+
+
+def artifact_key(project_name: str, suffix: str) -> str:
+    """Artifact keys: lowercase letters, digits and dashes only."""
+    return f"{project_name}-{suffix}".lower().replace("_", "-")
+
+
+def publish(
+    project_name: str,
+    suffix: str,
+    *,
+    markdown: str,
+    table: list[dict[str, Any]] | None = None,
+    description: str,
+) -> list[str]:
+    """Publish an agent's markdown summary and, optionally, its table; return the keys."""
+    key = artifact_key(project_name, suffix)
+    create_markdown_artifact(markdown=markdown, key=key, description=description)
+    keys = [key]
+    if table:
+        create_table_artifact(table=table, key=f"{key}-table", description=description)
+        keys.append(f"{key}-table")
+    return keys
+
+
+def llm_row(agent: str, trace: Any) -> dict[str, Any]:
+    """One row of the token-usage table."""
+    if trace is None:
+        return {
+            "agent": agent,
+            "backend": "-",
+            "source": "-",
+            "prompt_tokens": 0,
+            "completion_tokens": 0,
+            "rejections": 0,
+        }
+    return {
+        "agent": agent,
+        "backend": trace.backend,
+        "source": trace.source,
+        "prompt_tokens": trace.prompt_tokens,
+        "completion_tokens": trace.completion_tokens,
+        "rejections": len(trace.rejections),
+    }

@@ -1,0 +1,47 @@
+"""Prefect wrapper of the DevOps Engineer agent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task
+
+from agents import devops
+from agents.contracts import CloudProvider, DeploymentBundle, GeneratedCode
+from agents.rendering import Renderer
+from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
+
+
+@task(
+    name="devops",
+    retries=2,
+    retry_delay_seconds=2,
+    retry_condition_fn=retry_transient,
+    cache_policy=AGENT_CACHE,
+    persist_result=True,
+)
+def build_deployment(
+    code: GeneratedCode, project_name: str, cloud: CloudProvider, llm_block: str = ""
+) -> DeploymentBundle:
+    """Container and Kubernetes files for the generated project, checked by their linters."""
+    return devops.build_deployment(
+        Path(code.project_path),
+        project_name=project_name,
+        cloud=cloud,
+        spec=backend_spec(llm_block),
+    )
+
+
+def publish_deployment(project_name: str, bundle: DeploymentBundle) -> list[str]:
+    """The deployment bundle as a markdown summary and a file table."""
+    rows = [
+        {"path": d.path, "kind": d.kind, "findings": len(d.findings)}
+        for d in bundle.deployment_files
+    ]
+    return publish(
+        project_name,
+        "devops",
+        markdown=Renderer().render("reports/devops.md.j2", {"b": bundle}),
+        table=rows,
+        description="DevOps Engineer: deployment files and their checks",
+    )

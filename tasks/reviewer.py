@@ -1,0 +1,61 @@
+"""Prefect wrapper of the Code Reviewer agent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task
+
+from agents import reviewer
+from agents.contracts import GeneratedCode, ReviewReport
+from agents.rendering import Renderer
+from services.sandbox import Sandbox
+from services.settings import get_settings
+from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
+
+
+@task(
+    name="reviewer",
+    retries=1,
+    retry_delay_seconds=2,
+    retry_condition_fn=retry_transient,
+    cache_policy=AGENT_CACHE,
+    persist_result=True,
+)
+def review_code(
+    code: GeneratedCode, env_dir: str, run_tests: bool = True, llm_block: str = ""
+) -> ReviewReport:
+    """Static analysis and the project's own tests, in the project's own environment."""
+    settings = get_settings()
+    sandbox = Sandbox(cache_dir=settings.uv_cache_dir, timeout=settings.sandbox_timeout)
+    return reviewer.review(
+        Path(code.project_path),
+        spec=backend_spec(llm_block),
+        sandbox=sandbox,
+        env_dir=Path(env_dir),
+        run_tests=run_tests,
+    )
+
+
+def publish_review(project_name: str, report: ReviewReport) -> list[str]:
+    """The review as a markdown summary and a findings table."""
+    findings = report.review_results.security_warnings + report.review_results.issues_found
+    rows = [
+        {
+            "tool": f.tool,
+            "path": f.path,
+            "line": f.line,
+            "code": f.code,
+            "severity": f.severity,
+            "blocking": f.blocking,
+            "message": f.message,
+        }
+        for f in findings
+    ]
+    return publish(
+        project_name,
+        "review",
+        markdown=Renderer().render("reports/review.md.j2", {"r": report}),
+        table=rows,
+        description="Code Reviewer: score, tests, findings",
+    )

@@ -1,0 +1,125 @@
+"""Prefect wrappers of the Validator & Release Manager: gates before approval, release after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task
+from prefect.artifacts import create_link_artifact
+from prefect.cache_policies import NO_CACHE
+
+from agents import release, validator
+from agents.contracts import (
+    AnalysisResult,
+    Approval,
+    DeploymentBundle,
+    GeneratedCode,
+    ReleaseResult,
+    RequestOptions,
+    ReviewReport,
+    ValidationReport,
+)
+from agents.rendering import Renderer
+from services.deploy import LocalDeployer
+from services.git import GitPublisher
+from services.sandbox import Sandbox
+from services.settings import get_settings
+from tasks.common import AGENT_CACHE, artifact_key, backend_spec, publish, retry_transient
+
+
+@task(
+    name="validator",
+    retries=1,
+    retry_condition_fn=retry_transient,
+    cache_policy=AGENT_CACHE,
+    persist_result=True,
+)
+def validate_release(
+    analysis: AnalysisResult,
+    code: GeneratedCode,
+    report: ReviewReport,
+    bundle: DeploymentBundle,
+    llm_block: str = "",
+) -> ValidationReport:
+    """Decide the release gates and write the approver's summary."""
+    return validator.validate(analysis, code, report, bundle, spec=backend_spec(llm_block))
+
+
+def _remote_url(git_block: str, project_name: str) -> str | None:
+    if not git_block:
+        return None
+    from blocks import GitRemote
+
+    remote = GitRemote.load(git_block)
+    return remote.url_for(project_name)  # type: ignore[union-attr]
+
+
+# Side effects: never cached, and re-running is safe (commit and push are idempotent).
+@task(name="release", retries=1, retry_delay_seconds=3, cache_policy=NO_CACHE)
+def release_project(
+    report: ValidationReport,
+    approval: Approval,
+    project_name: str,
+    project_dir: str,
+    env_dir: str,
+    health_path: str,
+    options: RequestOptions,
+    git_block: str = "",
+) -> ReleaseResult:
+    """Commit, push and deploy the approved project."""
+    settings = get_settings()
+    sandbox = Sandbox(cache_dir=settings.uv_cache_dir, timeout=settings.sandbox_timeout)
+    deployer = None
+    if options.deploy_target == "local":
+        deployer = LocalDeployer(state_dir=settings.data_home / "deployments", sandbox=sandbox)
+    return release.release(
+        report,
+        approval,
+        project_dir=Path(project_dir),
+        project_name=project_name,
+        git=GitPublisher(remotes_dir=settings.git_remotes_dir),
+        deployer=deployer,
+        venv=Path(env_dir),
+        health_path=health_path,
+        remote_url=_remote_url(git_block, project_name),
+        keep_running=options.keep_deployment_running,
+    )
+
+
+def publish_validation(project_name: str, report: ValidationReport) -> list[str]:
+    """The approver's summary as markdown and the gates as a table."""
+    gates = report.validation_results
+    rows = [
+        {"gate": name, "passed": gate.passed, "summary": gate.summary}
+        for name, gate in (
+            ("code quality", gates.code_quality),
+            ("security", gates.security),
+            ("infrastructure", gates.infrastructure),
+        )
+    ]
+    return publish(
+        project_name,
+        "validation",
+        markdown=report.summary_markdown,
+        table=rows,
+        description="Validator: gates and the summary shown on the approval form",
+    )
+
+
+def publish_release(project_name: str, result: ReleaseResult) -> list[str]:
+    """The release (approval, repository, deployment) as markdown plus links."""
+    keys = publish(
+        project_name,
+        "release",
+        markdown=Renderer().render("reports/release.md.j2", {"r": result, "name": project_name}),
+        description="Release Manager: approval, repository, deployment",
+    )
+    for suffix, link in (
+        ("repository", result.git_repository),
+        ("deployment", result.deployment_status.url),
+    ):
+        if link:
+            key = artifact_key(project_name, suffix)
+            create_link_artifact(link=link, key=key, description=f"{suffix} of {project_name}")
+            keys.append(key)
+    return keys

@@ -1,0 +1,35 @@
+"""Shared fixtures: an isolated data home for every session, a Prefect API when asked for."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Keep every session's workspaces, git remotes and deployments out of the user's home.
+_SESSION_HOME_KEY = "AG2_SDLC_HOME"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A fresh ``AG2_SDLC_HOME`` for the test session."""
+    home = tmp_path_factory.mktemp("ag2-sdlc-home")
+    previous = os.environ.get(_SESSION_HOME_KEY)
+    os.environ[_SESSION_HOME_KEY] = str(home)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    yield home
+    if previous is None:
+        os.environ.pop(_SESSION_HOME_KEY, None)
+    else:
+        os.environ[_SESSION_HOME_KEY] = previous
+
+
+@pytest.fixture(scope="session")
+def prefect_api(data_home: Path) -> Iterator[None]:
+    """A temporary Prefect server (the test harness) for flows run in this process."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield

@@ -1,0 +1,220 @@
+"""The `ag2-sdlc` command.
+
+Prefect is imported only after the API URL is settled: Prefect reads its settings once, at
+import, so the local server's environment must be in place first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+
+from agents.contracts import PipelineRequest
+from agents.errors import Ag2SdlcError, InvalidRequest
+from services.settings import Settings, get_settings
+from ui.agent_commands import add_agent_commands
+from ui.server import LocalServer, stop_worker
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """Usage mistakes get one line, not a usage dump."""
+        self.exit(2, f"ag2-sdlc: {message}.\n")
+
+
+def _emit(data: Any) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def _note(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _connect(settings: Settings, *, start: bool) -> None:
+    """Point this process at the Prefect API: the configured one, else our local server."""
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    server = LocalServer(settings)
+    if start:
+        server.start()
+    elif not server.status().healthy:
+        raise InvalidRequest(
+            "No Prefect server is running; start one with `ag2-sdlc server start`."
+        )
+    os.environ.update(server.environment())
+
+
+def server_command(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    server = LocalServer(settings)
+    if args.action == "start":
+        server.start()
+        _note(f"Prefect server running: {server.ui_url}  (stop it with `ag2-sdlc server stop`)")
+    elif args.action == "stop":
+        worker = stop_worker(settings)
+        stopped = server.stop()
+        _note("Stopped." if stopped or worker else "No server of ours was running.")
+    else:
+        _emit(server.status().__dict__)
+    return 0
+
+
+def deploy_command(args: argparse.Namespace) -> int:
+    from ui.deploy import deploy
+
+    settings = get_settings()
+    _connect(settings, start=True)
+    pid = deploy(settings, LocalServer(settings).environment())
+    _note(f"Deployed sdlc-pipeline/default; worker pid {pid}.")
+    return 0
+
+
+def _parameters(args: argparse.Namespace) -> dict[str, Any]:
+    request = PipelineRequest.from_inputs(
+        text=args.text,
+        csv=str(Path(args.csv).resolve()) if args.csv else None,
+        name=args.name,
+        cloud=args.cloud,
+    )
+    return {
+        "request": request.text or "",
+        "csv_location": request.csv_location or "",
+        "cloud_provider": request.cloud_provider,
+        "project_name": request.project_name,
+        "approval_timeout": args.approval_timeout,
+    }
+
+
+def _ask_terminal(run_id: Any) -> None:
+    from ui import runs
+
+    answer = input("Approve this release? [y/N] ").strip().lower()
+    reviewer = input("Your name: ").strip() or "cli-user"
+    comment = input("Comment: ").strip()
+    runs.resume(run_id, approved=answer in ("y", "yes"), reviewer=reviewer, comment=comment)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    parameters = _parameters(args)  # validates before anything starts or is written
+    if args.approve and not args.reviewer:
+        raise InvalidRequest("--approve needs --reviewer NAME: approvals are never anonymous.")
+    settings = get_settings()
+    _connect(settings, start=True)
+    from ui import runs
+    from ui.deploy import deploy
+
+    deploy(settings, LocalServer(settings).environment(), force=False)
+    run_id = runs.start_run(parameters)
+    _note(f"Run {run_id}: {runs.run_url(run_id)}")
+    if not (args.wait or args.approve):
+        state = runs.workflow_state(run_id)
+        _emit({"workflow_id": str(run_id), "status": state.status, "ui_url": state.ui_url})
+        return 0
+    flow_run = runs.wait_for(run_id, until=runs.is_awaiting_approval, timeout=args.timeout)
+    if runs.is_awaiting_approval(flow_run):
+        _note(f"Awaiting approval: open {runs.run_url(run_id)} and press Resume.")
+        if args.approve:
+            runs.resume(run_id, approved=True, reviewer=args.reviewer, comment=args.comment)
+            _note(f"Approved by {args.reviewer}.")
+        elif sys.stdin.isatty() and not args.json:
+            _ask_terminal(run_id)
+    if not args.wait:
+        _emit({"workflow_id": str(run_id), "status": runs.workflow_state(run_id).status})
+        return 0
+    runs.wait_for(run_id, until=runs.is_final, timeout=args.timeout)
+    state = runs.workflow_state(run_id)
+    if args.json:
+        _emit(state.model_dump(mode="json"))
+    else:
+        _note(f"{state.status}: {state.state_message or ''}")
+        if state.project_path:
+            _note(f"Project: {state.project_path}")
+        if state.release:
+            _note(f"Repository: {state.release.git_repository}")
+            _note(f"Deployment: {state.release.deployment_status.model_dump_json()}")
+    return 0 if state.status == "completed" else 1
+
+
+def decide_command(args: argparse.Namespace) -> int:
+    _connect(get_settings(), start=False)
+    from ui import runs
+
+    run_id = runs.parse_run_id(args.run_id)
+    approved = args.command == "approve"
+    runs.resume(run_id, approved=approved, reviewer=args.reviewer, comment=args.comment or "")
+    _note(f"{'Approved' if approved else 'Rejected'} run {run_id} as {args.reviewer}.")
+    return 0
+
+
+def status_command(args: argparse.Namespace) -> int:
+    _connect(get_settings(), start=False)
+    from ui import runs
+
+    _emit(runs.workflow_state(runs.parse_run_id(args.run_id)).model_dump(mode="json"))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ag2-sdlc", description="Five AG2 agents, orchestrated by Prefect.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    server = commands.add_parser("server", help="Start, stop or inspect the local Prefect server.")
+    server.add_argument("action", choices=["start", "stop", "status"])
+    server.set_defaults(handler=server_command)
+    deploy = commands.add_parser("deploy", help="Work pool, blocks, deployments and a worker.")
+    deploy.set_defaults(handler=deploy_command)
+
+    run = commands.add_parser("run", help="Start a pipeline run.")
+    source = run.add_mutually_exclusive_group(required=True)
+    source.add_argument("--text", help="The request, in words.")
+    source.add_argument("--csv", help="A CSV file to build around.")
+    run.add_argument("--name", help="Project name (lowercase letters, digits, dashes).")
+    run.add_argument("--cloud", default="local", help="aws, gcp, azure or local.")
+    run.add_argument("--approve", action="store_true", help="Approve at the pause.")
+    run.add_argument("--reviewer", help="Who approves (with --approve).")
+    run.add_argument("--comment", default="Approved from the ag2-sdlc CLI.")
+    run.add_argument("--wait", action="store_true", help="Wait for the run to end.")
+    run.add_argument("--json", action="store_true", help="Print one JSON object.")
+    run.add_argument("--timeout", type=float, default=3600, help="Seconds to wait at most.")
+    run.add_argument("--approval-timeout", type=int, default=3600, help="Seconds the form waits.")
+    run.set_defaults(handler=run_command)
+
+    for name, needs_comment in (("approve", False), ("reject", True)):
+        decide = commands.add_parser(name, help=f"{name.capitalize()} a run awaiting approval.")
+        decide.add_argument("run_id")
+        decide.add_argument("--reviewer", required=True)
+        decide.add_argument("--comment", required=needs_comment)
+        decide.set_defaults(handler=decide_command)
+    status = commands.add_parser("status", help="A run's WorkflowState as JSON.")
+    status.add_argument("run_id")
+    status.set_defaults(handler=status_command)
+    add_agent_commands(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if hasattr(args, "agent"):
+            _emit(args.agent(args).model_dump(mode="json"))
+            return 0
+        return int(args.handler(args))
+    except Ag2SdlcError as exc:
+        _note(f"ag2-sdlc: {exc}")
+        return 2
+    except ValidationError as exc:
+        _note(f"ag2-sdlc: invalid input ({exc.error_count()} validation errors).")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Start, watch, resume and describe pipeline runs through the Prefect API."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.client.schemas.sorting import TaskRunSort
+from prefect.deployments import run_deployment
+from prefect.flow_runs import resume_flow_run
+from prefect.settings import PREFECT_UI_URL
+
+from agents.contracts import PipelineOutcome, WorkflowState, WorkflowStatus
+from agents.errors import InvalidRequest
+
+DEPLOYMENT = "sdlc-pipeline/default"
+WORK_POOL = "ag2-sdlc-local"
+_FINAL = {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED}
+
+
+def parse_run_id(text: str) -> UUID:
+    """The run id given on the command line, or one clear sentence why it is not one."""
+    try:
+        return UUID(text)
+    except ValueError:
+        raise InvalidRequest(f"{text!r} is not a flow run id (a UUID).") from None
+
+
+def run_url(run_id: UUID) -> str:
+    """The run's page in the Prefect UI."""
+    return f"{str(PREFECT_UI_URL.value()).rstrip('/')}/runs/flow-run/{run_id}"
+
+
+def start_run(parameters: dict[str, Any]) -> UUID:
+    """Create a run of ``sdlc-pipeline/default`` the way ``prefect deployment run`` does."""
+    flow_run = run_deployment(DEPLOYMENT, parameters=parameters, timeout=0)
+    return flow_run.id  # type: ignore[union-attr]
+
+
+def read_flow_run(run_id: UUID) -> FlowRun:
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(run_id)
+
+
+def is_awaiting_approval(flow_run: FlowRun) -> bool:
+    state = flow_run.state
+    return bool(state and state.type == StateType.PAUSED and state.state_details.run_input_keyset)
+
+
+def is_final(flow_run: FlowRun) -> bool:
+    return bool(flow_run.state and flow_run.state.type in _FINAL)
+
+
+def wait_for(
+    run_id: UUID, *, until: Callable[[FlowRun], bool], timeout: float, poll: float = 1.0
+) -> FlowRun:
+    """Poll the run until ``until`` holds, it ends, or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        flow_run = read_flow_run(run_id)
+        if until(flow_run) or is_final(flow_run) or time.monotonic() >= deadline:
+            return flow_run
+        time.sleep(poll)
+
+
+def resume(run_id: UUID, *, approved: bool, reviewer: str, comment: str) -> None:
+    """Answer the approval form; raise ``InvalidRequest`` when the run is not waiting for it."""
+    flow_run = read_flow_run(run_id)
+    if not is_awaiting_approval(flow_run):
+        state = flow_run.state.name if flow_run.state else "unknown"
+        raise InvalidRequest(f"Run {run_id} is not waiting for approval (it is {state}).")
+    answer = {"approved": approved, "reviewer": reviewer, "comment": comment}
+    # The form's schema is saved just after the pause; a resume racing it is refused once.
+    for attempt in range(5):
+        result = resume_flow_run(run_id, run_input=answer)
+        if result.status.value == "ACCEPT":
+            return
+        time.sleep(0.5 * (attempt + 1))
+    reason = getattr(result.details, "reason", "") or "the server refused the input"
+    raise InvalidRequest(f"The approval was refused: {reason}.")
+
+
+def _status(flow_run: FlowRun) -> WorkflowStatus:
+    state = flow_run.state
+    if state is None:
+        return "pending"
+    if state.type == StateType.PAUSED:
+        return "awaiting_approval" if state.state_details.run_input_keyset else "pending"
+    if state.type == StateType.FAILED and (state.message or "").startswith("Rejected by"):
+        return "rejected"
+    return {
+        StateType.SCHEDULED: "pending",
+        StateType.PENDING: "pending",
+        StateType.RUNNING: "running",
+        StateType.COMPLETED: "completed",
+        StateType.FAILED: "failed",
+        StateType.CRASHED: "failed",
+        StateType.CANCELLED: "cancelled",
+        StateType.CANCELLING: "cancelled",
+    }[state.type]  # type: ignore[return-value]
+
+
+def workflow_state(run_id: UUID) -> WorkflowState:
+    """The run as the seed's ``WorkflowState``, read back from the API."""
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(run_id)
+        run_filter = FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+        tasks = client.read_task_runs(
+            flow_run_filter=run_filter, sort=TaskRunSort.EXPECTED_START_TIME_DESC, limit=50
+        )
+        artifacts = client.read_artifacts(flow_run_filter=run_filter)
+    outcome: PipelineOutcome | None = None
+    if flow_run.state is not None and flow_run.state.is_completed():
+        value = flow_run.state.result(raise_on_failure=False)
+        if isinstance(value, PipelineOutcome):
+            outcome = value
+    status = _status(flow_run)
+    current = None
+    if status in ("running", "pending") and tasks:
+        current = tasks[0].task_key.split("-")[0] if not tasks[0].name else tasks[0].name
+    parameters = flow_run.parameters or {}
+    return WorkflowState(
+        workflow_id=str(run_id),
+        status=status,
+        current_agent=current.rsplit("-", 1)[0] if current else None,
+        state_message=flow_run.state.message if flow_run.state else None,
+        project_name=(outcome.project_name if outcome else parameters.get("project_name")) or None,
+        project_path=outcome.project_path if outcome else None,
+        ui_url=run_url(run_id),
+        artifacts=sorted({a.key for a in artifacts if a.key}),
+        analysis=outcome.analysis if outcome else None,
+        generated_code=outcome.generated_code if outcome else None,
+        review=outcome.review if outcome else None,
+        deployment=outcome.deployment if outcome else None,
+        validation=outcome.validation if outcome else None,
+        release=outcome.release if outcome else None,
+        created_at=flow_run.created,
+        updated_at=flow_run.updated,
+    )
