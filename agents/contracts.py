@@ -19,6 +19,7 @@ CloudProvider = Literal["aws", "gcp", "azure", "local"]
 ProjectKind = Literal["rest_api", "web_app", "ml_pipeline", "etl_pipeline", "microservices"]
 FieldType = Literal["str", "int", "float", "bool", "date", "datetime"]
 Operation = Literal["create", "read", "update", "delete", "list"]
+ALL_OPERATIONS: tuple[Operation, ...] = ("create", "read", "update", "delete", "list")
 Severity = Literal["info", "low", "medium", "high"]
 WorkflowStatus = Literal[
     "pending", "running", "awaiting_approval", "completed", "failed", "rejected", "cancelled"
@@ -69,6 +70,19 @@ class PipelineRequest(Contract):
         if self.input_type == "csv" and not self.csv_location:
             raise ValueError("a CSV request needs a CSV location")
         return self
+
+    def fingerprint(self) -> str:
+        """Hash of what shapes the generated project (not of run options such as timeouts)."""
+        import hashlib
+
+        shape = self.model_dump_json(
+            include={"input_type", "text", "csv_location", "cloud_provider", "project_name"}
+        )
+        return hashlib.sha256(shape.encode()).hexdigest()
+
+    def without_options(self) -> PipelineRequest:
+        """The request with default options, so run options do not split the agents' cache."""
+        return self.model_copy(update={"options": RequestOptions()})
 
     @classmethod
     def from_inputs(
@@ -163,9 +177,7 @@ class Entity(Contract):
         description="PascalCase model name."
     )
     fields: list[EntityField] = Field(min_length=1, max_length=40)
-    operations: list[Operation] = Field(
-        default_factory=lambda: ["create", "read", "update", "delete", "list"], max_length=5
-    )
+    operations: list[Operation] = Field(default_factory=lambda: list(ALL_OPERATIONS), max_length=5)
 
     @field_validator("fields")
     @classmethod
@@ -363,38 +375,3 @@ class ReleaseResult(Contract):
     commit_sha: str | None = Field(None, pattern=r"^[0-9a-f]{40}$")
     deployment_status: DeploymentStatus
     published: bool = Field(description="True once anything left the workspace.")
-
-
-# --- Pipeline outcome and workflow state ------------------------------------------------------
-
-
-class PipelineOutcome(BaseModel):
-    """What a finished pipeline run returns (persisted as the flow run's result)."""
-
-    project_name: str
-    project_path: str
-    analysis: AnalysisResult
-    generated_code: GeneratedCode
-    review: ReviewReport
-    deployment: DeploymentBundle
-    validation: ValidationReport
-    release: ReleaseResult | None = None
-
-
-class WorkflowState(BaseModel):
-    workflow_id: str
-    status: WorkflowStatus
-    current_agent: str | None = None
-    state_message: str | None = None
-    project_name: str | None = None
-    project_path: str | None = None
-    ui_url: str | None = None
-    artifacts: list[str] = Field(default_factory=list)
-    analysis: AnalysisResult | None = None
-    generated_code: GeneratedCode | None = None
-    review: ReviewReport | None = None
-    deployment: DeploymentBundle | None = None
-    validation: ValidationReport | None = None
-    release: ReleaseResult | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None

@@ -28,6 +28,7 @@ from services.settings import LLMBackendName, Settings
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
 
 _PROMPTS = SandboxedEnvironment(
     loader=FileSystemLoader(Path(__file__).parent / "prompts"),
@@ -87,7 +88,10 @@ def build_model_config(spec: BackendSpec) -> ModelConfig:
             temperature=spec.temperature,
             max_tokens=spec.max_tokens,
         )
-    return OllamaConfig(model=spec.model, host=spec.base_url or "http://127.0.0.1:11434")
+    # AG2 declares OllamaConfig's files client abstract; chat does not need it.
+    return OllamaConfig(  # type: ignore[abstract]
+        model=spec.model, host=spec.base_url or "http://127.0.0.1:11434"
+    )
 
 
 def system_prompt(role: str, schema: type[BaseModel]) -> str:
@@ -143,7 +147,7 @@ async def consult(
     return result, trace
 
 
-def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+def run_sync(coro: Coroutine[Any, Any, R]) -> R:
     """Run ``coro`` to completion from sync code, even when this thread already has a loop."""
     try:
         asyncio.get_running_loop()

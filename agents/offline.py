@@ -104,3 +104,6 @@ class OfflineConfig:
 
     def create(self) -> OfflineClient:
         return OfflineClient()
+
+    def create_files_client(self) -> Any:
+        raise NotImplementedError("The offline backend has no Files API.")

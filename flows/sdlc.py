@@ -7,7 +7,6 @@ and asks a human before anything leaves the workspace.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Literal
 
 from prefect import flow, get_run_logger
@@ -17,12 +16,12 @@ from prefect.states import Failed, State
 from agents.contracts import (
     CloudProvider,
     GeneratedCode,
-    PipelineOutcome,
     PipelineRequest,
     RequestOptions,
     ReviewReport,
 )
 from agents.errors import InvalidRequest
+from agents.workflow import PipelineOutcome
 from flows.approval import request_approval
 from services.settings import get_settings
 from services.workspace import Workspace
@@ -36,8 +35,9 @@ from tasks.validator import publish_release, publish_validation, release_project
 
 def workspace_for(request: PipelineRequest) -> Workspace:
     """The run's workspace: same request, same directory (so cached results stay valid)."""
-    fingerprint = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
-    return Workspace.for_project(get_settings().workspaces_dir, request.project_name, fingerprint)
+    return Workspace.for_project(
+        get_settings().workspaces_dir, request.project_name, request.fingerprint()
+    )
 
 
 def review_until_clean(
@@ -103,7 +103,7 @@ def sdlc_pipeline(
     env_dir = str(workspace.root / "venv")
     logger.info("Workspace for %s: %s", name, workspace.root)
 
-    analysis = analyze_request(req, llm_block)
+    analysis = analyze_request(req.without_options(), llm_block)
     keys = publish_analysis(analysis)
     code = generate_code(analysis, str(workspace.project_dir), llm_block)
     code, report = review_until_clean(

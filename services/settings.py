@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         return self.uv_cache.expanduser() if self.uv_cache else None
 
     @property
+    def deployments_dir(self) -> Path:
+        return self.data_home / "deployments"
+
+    @property
     def prefect_home(self) -> Path:
         return self.data_home / "prefect"
 

@@ -71,7 +71,7 @@ def release_project(
     sandbox = Sandbox(cache_dir=settings.uv_cache_dir, timeout=settings.sandbox_timeout)
     deployer = None
     if options.deploy_target == "local":
-        deployer = LocalDeployer(state_dir=settings.data_home / "deployments", sandbox=sandbox)
+        deployer = LocalDeployer(state_dir=settings.deployments_dir, sandbox=sandbox)
     return release.release(
         report,
         approval,

@@ -18,6 +18,8 @@ from pydantic import ValidationError
 
 from agents.contracts import PipelineRequest
 from agents.errors import Ag2SdlcError, InvalidRequest
+from services.deploy import LocalDeployer
+from services.sandbox import Sandbox
 from services.settings import Settings, get_settings
 from ui.agent_commands import add_agent_commands
 from ui.server import LocalServer, stop_worker
@@ -58,9 +60,10 @@ def server_command(args: argparse.Namespace) -> int:
         server.start()
         _note(f"Prefect server running: {server.ui_url}  (stop it with `ag2-sdlc server stop`)")
     elif args.action == "stop":
+        apps = LocalDeployer(state_dir=settings.deployments_dir, sandbox=Sandbox()).stop_all()
         worker = stop_worker(settings)
         stopped = server.stop()
-        _note("Stopped." if stopped or worker else "No server of ours was running.")
+        _note("Stopped." if stopped or worker or apps else "No server of ours was running.")
     else:
         _emit(server.status().__dict__)
     return 0

@@ -10,13 +10,14 @@ from uuid import UUID
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.client.schemas.responses import SetStateStatus
 from prefect.client.schemas.sorting import TaskRunSort
 from prefect.deployments import run_deployment
-from prefect.flow_runs import resume_flow_run
 from prefect.settings import PREFECT_UI_URL
 
-from agents.contracts import PipelineOutcome, WorkflowState, WorkflowStatus
+from agents.contracts import WorkflowStatus
 from agents.errors import InvalidRequest
+from agents.workflow import PipelineOutcome, WorkflowState
 
 DEPLOYMENT = "sdlc-pipeline/default"
 WORK_POOL = "ag2-sdlc-local"
@@ -69,20 +70,24 @@ def wait_for(
 
 
 def resume(run_id: UUID, *, approved: bool, reviewer: str, comment: str) -> None:
-    """Answer the approval form; raise ``InvalidRequest`` when the run is not waiting for it."""
-    flow_run = read_flow_run(run_id)
-    if not is_awaiting_approval(flow_run):
-        state = flow_run.state.name if flow_run.state else "unknown"
-        raise InvalidRequest(f"Run {run_id} is not waiting for approval (it is {state}).")
+    """Answer the approval form; raise ``InvalidRequest`` when the server refuses the answer."""
     answer = {"approved": approved, "reviewer": reviewer, "comment": comment}
-    # The form's schema is saved just after the pause; a resume racing it is refused once.
-    for attempt in range(5):
-        result = resume_flow_run(run_id, run_input=answer)
-        if result.status.value == "ACCEPT":
-            return
-        time.sleep(0.5 * (attempt + 1))
-    reason = getattr(result.details, "reason", "") or "the server refused the input"
-    raise InvalidRequest(f"The approval was refused: {reason}.")
+    with get_client(sync_client=True) as client:
+        for attempt in range(5):
+            flow_run = client.read_flow_run(run_id)
+            if not is_awaiting_approval(flow_run):
+                state = flow_run.state.name if flow_run.state else "unknown"
+                raise InvalidRequest(f"Run {run_id} is not waiting for approval (it is {state}).")
+            result = client.resume_flow_run(run_id, run_input=answer)
+            if result.status == SetStateStatus.ACCEPT:
+                return
+            reason = str(getattr(result.details, "reason", "") or "the server refused it")
+            # The form's schema is saved just after the pause: a resume racing it is refused
+            # once with "schema not found" (PrefectHQ/prefect#11905); anything else is final.
+            if "schema not found" not in reason:
+                break
+            time.sleep(0.5 * (attempt + 1))
+    raise InvalidRequest(f"The approval was refused: {reason.rstrip('.')}.")
 
 
 def _status(flow_run: FlowRun) -> WorkflowStatus:
@@ -120,14 +125,13 @@ def workflow_state(run_id: UUID) -> WorkflowState:
         if isinstance(value, PipelineOutcome):
             outcome = value
     status = _status(flow_run)
-    current = None
-    if status in ("running", "pending") and tasks:
-        current = tasks[0].task_key.split("-")[0] if not tasks[0].name else tasks[0].name
+    # Task runs are named "<task>-<suffix>"; the newest one is the agent at work.
+    current = tasks[0].name.rsplit("-", 1)[0] if status == "running" and tasks else None
     parameters = flow_run.parameters or {}
     return WorkflowState(
         workflow_id=str(run_id),
         status=status,
-        current_agent=current.rsplit("-", 1)[0] if current else None,
+        current_agent=current,
         state_message=flow_run.state.message if flow_run.state else None,
         project_name=(outcome.project_name if outcome else parameters.get("project_name")) or None,
         project_path=outcome.project_path if outcome else None,

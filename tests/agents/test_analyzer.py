@@ -27,7 +27,8 @@ class TestTextRequests:
         entities = {e.name: {f.name: f.type for f in e.fields} for e in result.entities}
         assert entities["Book"] == {"title": "str", "isbn": "str", "publication_year": "int"}
         assert entities["Member"] == {"name": "str", "email": "str", "joined_date": "date"}
-        assert result.llm is not None and result.llm.source == "offline"
+        assert result.llm is not None
+        assert result.llm.source == "offline"
 
     @pytest.mark.parametrize(
         ("text", "kind"),

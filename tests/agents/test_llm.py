@@ -31,7 +31,8 @@ class TestOfflineBackend:
         )
         assert isinstance(result, AnalysisResult)
         assert result.project_plan.project_name == "todo-api"
-        assert trace.source == "offline" and trace.prompt_tokens > 0
+        assert trace.source == "offline"
+        assert trace.prompt_tokens > 0
 
     def test_offline_answers_are_deterministic(self) -> None:
         """The same input gives the same answer twice."""

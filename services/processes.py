@@ -1,0 +1,110 @@
+"""Background processes: start detached, check by pid, stop as a process group.
+
+Every background process here (local Prefect server, worker, deployed apps) is its own session
+leader, recorded by pid, and stopped as a process group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+DETAIL_CHARS = 480  # DeploymentStatus.detail holds at most 500 characters
+# Processes this interpreter started, kept so they can be reaped (no zombies, no
+# "still running" ResourceWarning) when they stop.
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def spawn_detached(
+    argv: Sequence[str], *, env: Mapping[str, str], log_file: Path, cwd: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``argv`` as a session leader (pid == process group id), output to ``log_file``."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("ab") as log:
+        process = subprocess.Popen(  # noqa: S603 - argv list built by this project, no shell
+            list(argv),
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    _CHILDREN[process.pid] = process
+    return process
+
+
+def process_alive(pid: int, *, argv_has: Sequence[str] = ()) -> bool:
+    """True if ``pid`` runs (not a zombie).
+
+    With ``argv_has``, also require what marks a process as ours: it leads its own session
+    (``spawn_detached`` does that) and every given word is one of its arguments. This guards
+    against a stale pid file whose pid now belongs to another program.
+    """
+    if pid <= 1:  # 0 and -1 address groups or everyone for os.kill; 1 is init
+        return False
+    child = _CHILDREN.get(pid)
+    if child is not None and child.poll() is not None:
+        _CHILDREN.pop(pid, None)
+        return False
+    try:
+        os.kill(pid, 0)
+        session = os.getsid(pid)
+    except (ProcessLookupError, PermissionError):
+        return False  # gone, or someone else's process: never ours to manage
+    proc = Path("/proc") / str(pid)
+    try:
+        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        argv = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
+    except (OSError, IndexError):
+        return not argv_has  # no /proc (not Linux): trust the signal check alone
+    if state == "Z":
+        return False
+    return not argv_has or (session == pid and all(word in argv for word in argv_has))
+
+
+def stop_process(pid: int, *, first_signal: int = signal.SIGTERM, grace: float = 10.0) -> bool:
+    """Stop the process group led by ``pid``: ``first_signal``, then SIGKILL after ``grace`` s.
+
+    Returns True if a process was running.
+    """
+    if not process_alive(pid):
+        return False
+    try:
+        os.killpg(pid, first_signal)
+    except ProcessLookupError:
+        return False
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if not process_alive(pid):
+            break
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)  # also ends helpers left behind in the group
+    child = _CHILDREN.pop(pid, None)
+    if child is not None:
+        child.wait(timeout=5)
+    return True
+
+
+def log_tail(log_file: Path, *, limit: int = DETAIL_CHARS) -> str:
+    """The last lines of ``log_file``, at most ``limit`` characters."""
+    try:
+        text = log_file.read_text(errors="replace")
+    except OSError:
+        return ""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return "\n".join(lines[-12:])[-limit:]

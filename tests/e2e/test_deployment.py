@@ -1,0 +1,108 @@
+"""End to end: a real `prefect server start`, `ag2-sdlc deploy`, a process worker, and
+`prefect deployment run 'sdlc-pipeline/default'` approved through the API."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from services.settings import Settings
+from ui.deploy import deploy
+from ui.runs import resume
+from ui.server import LocalServer, prefect_executable, stop_worker
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def deployed(data_home: Path) -> Iterator[tuple[Settings, dict[str, str]]]:
+    """A local server with the project deployed and a worker polling its pool."""
+    settings = Settings(home=data_home, server_port=_free_port())
+    server = LocalServer(settings)
+    server.start(timeout=120)
+    env = server.environment()
+    try:
+        deploy(settings, env)
+        yield settings, env
+    finally:
+        stop_worker(settings)
+        server.stop()
+
+
+def _read(api_url: str, run_id: UUID) -> FlowRun:
+    with (
+        temporary_settings(updates={PREFECT_API_URL: api_url}),
+        get_client(sync_client=True) as client,
+    ):
+        return client.read_flow_run(run_id)
+
+
+def _wait(api_url: str, run_id: UUID, accept: set[StateType], timeout: float) -> FlowRun:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        flow_run = _read(api_url, run_id)
+        if flow_run.state is not None and flow_run.state.type in accept:
+            return flow_run
+        time.sleep(1)
+    raise AssertionError(f"run {run_id} never reached {accept}: {flow_run.state}")
+
+
+class TestDeploymentRun:
+    def test_deployment_run_pauses_and_completes_after_api_approval(
+        self, deployed: tuple[Settings, dict[str, str]]
+    ) -> None:
+        """A run triggered by `prefect deployment run` waits on the form, then releases."""
+        settings, env = deployed
+        api_url = env["PREFECT_API_URL"]
+        done = subprocess.run(
+            [
+                prefect_executable(),
+                "deployment",
+                "run",
+                "sdlc-pipeline/default",
+                "-p",
+                "request=A recipe API where recipes have a title, a cuisine and servings.",
+                "-p",
+                "project_name=e2e-recipes",
+                "-p",
+                "keep_deployment_running=false",
+            ],
+            env={**__import__("os").environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        match = re.search(r"UUID:\s*([0-9a-f-]{36})", done.stdout)
+        assert match, done.stdout
+        run_id = UUID(match.group(1))
+
+        paused = _wait(
+            api_url, run_id, {StateType.PAUSED, StateType.FAILED, StateType.CRASHED}, 600
+        )
+        assert paused.state is not None
+        assert paused.state.type == StateType.PAUSED, paused.state
+        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+            resume(run_id, approved=True, reviewer="e2e", comment="looks good")
+        final = _wait(
+            api_url, run_id, {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED}, 300
+        )
+        assert final.state is not None
+        assert final.state.type == StateType.COMPLETED, final.state
+        assert (settings.git_remotes_dir / "e2e-recipes.git").is_dir()

@@ -1,0 +1,162 @@
+"""The pipeline flow against a real Prefect API: pause on the form, resume from another thread."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import git
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, FlowRunFilterName
+from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.flow_runs import resume_flow_run
+
+from agents.contracts import PipelineRequest
+from agents.workflow import PipelineOutcome
+from flows.sdlc import sdlc_pipeline, workspace_for
+from services.settings import get_settings
+
+pytestmark = [pytest.mark.usefixtures("prefect_api"), pytest.mark.timeout(600)]
+
+REQUEST = "A library API where books have a title, an author and a publication year."
+REJECTED_NAME = "library-rejected"
+
+
+class Run:
+    """A pipeline run executing in a background thread, found through the API by its name."""
+
+    def __init__(self, **parameters: Any) -> None:
+        self.name = f"test-{uuid.uuid4().hex[:10]}"
+        self.result: Any = None
+        flow = sdlc_pipeline.with_options(flow_run_name=self.name)
+        self.thread = threading.Thread(
+            target=lambda: setattr(self, "result", flow(**parameters, return_state=True)),
+            daemon=True,
+        )
+        self.thread.start()
+
+    def flow_run(self) -> FlowRun | None:
+        with get_client(sync_client=True) as client:
+            runs = client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[self.name]))
+            )
+        return runs[0] if runs else None
+
+    def wait_paused(self, timeout: float = 400) -> FlowRun:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            run = self.flow_run()
+            keyset = run and run.state and run.state.state_details.run_input_keyset
+            if run and run.state and run.state.type == StateType.PAUSED and keyset:
+                return run
+            assert self.thread.is_alive(), f"flow ended before pausing: {self.result}"
+            time.sleep(0.5)
+        raise AssertionError("the run never paused for approval")
+
+    def finish(self, timeout: float = 300) -> Any:
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), "the flow did not finish"
+        return self.result
+
+
+def _artifact_keys(run_id: uuid.UUID) -> set[str]:
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+        )
+    return {a.key for a in artifacts if a.key}
+
+
+def _published(name: str) -> bool:
+    return (get_settings().git_remotes_dir / f"{name}.git").exists()
+
+
+def _workspace(name: str, text: str = REQUEST) -> Path:
+    return workspace_for(PipelineRequest.from_inputs(text=text, name=name)).root
+
+
+class TestApprovalForm:
+    def test_reject_ends_failed_and_publishes_nothing(self) -> None:
+        """A rejection fails the run with the reviewer's reason; no commit, no remote."""
+        run = Run(request=REQUEST, project_name=REJECTED_NAME, keep_deployment_running=False)
+        paused = run.wait_paused()
+        keys = _artifact_keys(paused.id)
+        for agent in ("analysis", "code", "review", "devops", "validation"):
+            assert f"{REJECTED_NAME}-{agent}" in keys
+        resume_flow_run(
+            paused.id, run_input={"approved": False, "reviewer": "bob", "comment": "not yet"}
+        )
+        state = run.finish()
+        assert state.is_failed()
+        assert state.message == "Rejected by bob: not yet"
+        assert not _published(REJECTED_NAME)
+        assert not (_workspace(REJECTED_NAME) / "project" / ".git").exists()
+
+    def test_invalid_form_input_is_refused_and_the_run_stays_paused(self) -> None:
+        """The server validates the form: missing or mistyped fields leave the run paused."""
+        run = Run(request=REQUEST, project_name=REJECTED_NAME)
+        paused = run.wait_paused()
+        for bad in ({"approved": True}, {"approved": "perhaps", "reviewer": "x"}):
+            with pytest.raises(RuntimeError, match="Cannot resume"):
+                resume_flow_run(paused.id, run_input=bad)
+        still = run.flow_run()
+        assert still is not None
+        assert still.state is not None
+        assert still.state.is_paused()
+        resume_flow_run(paused.id, run_input={"approved": False, "reviewer": "c", "comment": ""})
+        assert run.finish().is_failed()
+        assert not _published(REJECTED_NAME)
+
+    def test_timeout_ends_failed_and_publishes_nothing(self) -> None:
+        """Nobody answering within the approval timeout fails the run without publishing."""
+        run = Run(request=REQUEST, project_name=REJECTED_NAME, approval_timeout=3)
+        state = run.finish()
+        assert state.is_failed()
+        # The server fails an expired pause itself ("... never resumed"); either way it's Failed.
+        assert re.search("timed out|never resumed", state.message or ""), state.message
+        assert not _published(REJECTED_NAME)
+
+    def test_rerun_reuses_cached_agent_results(self) -> None:
+        """The same request again: every agent task is a cache hit."""
+        run = Run(request=REQUEST, project_name=REJECTED_NAME, approval_timeout=1)
+        run.finish()
+        flow_run = run.flow_run()
+        assert flow_run is not None
+        with get_client(sync_client=True) as client:
+            tasks = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
+            )
+        states = {t.name.rsplit("-", 1)[0]: t.state.name for t in tasks if t.state}
+        for agent in ("analyzer", "code-generator", "reviewer", "devops", "validator"):
+            assert states.get(agent) == "Cached", states
+
+
+class TestRelease:
+    def test_approve_commits_pushes_and_deploys(self) -> None:
+        """An approval releases: commit by the reviewer in the remote, app healthy."""
+        name = "library-approved"
+        run = Run(request=REQUEST, project_name=name, keep_deployment_running=False)
+        paused = run.wait_paused()
+        resume_flow_run(
+            paused.id, run_input={"approved": True, "reviewer": "alice", "comment": "ship it"}
+        )
+        state = run.finish()
+        assert state.is_completed(), state.message
+        outcome = state.result()
+        assert isinstance(outcome, PipelineOutcome)
+        release = outcome.release
+        assert release is not None
+        assert release.published
+        assert release.approval is not None
+        assert release.approval.reviewer == "alice"
+        assert release.deployment_status.status == "healthy"
+        remote = git.Repo(get_settings().git_remotes_dir / f"{name}.git")
+        head = remote.commit("main")
+        assert head.hexsha == release.commit_sha
+        assert "Approved-by: alice" in str(head.message)
+        assert f"{name}-release" in _artifact_keys(paused.id)
