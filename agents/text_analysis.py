@@ -219,12 +219,12 @@ def extract_entities(text: str) -> list[Entity]:
     entities: list[Entity] = []
     for name, raw_fields in list(found.items())[:10]:
         taken: set[str] = set()
-        fields = [
+        entity_fields = [
             EntityField(name=ident, type=field_type_for(ident), source_name=raw[:120])
             for raw in raw_fields[:40]
             for ident in [field_identifier(raw, taken=taken)]
         ]
-        entities.append(Entity(name=name, fields=fields))
+        entities.append(Entity(name=name, fields=entity_fields))
     return entities
 
 
