@@ -5,17 +5,23 @@ from __future__ import annotations
 import argparse
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
 from agents.contracts import CLOUD_PROVIDERS, AnalysisResult, PipelineRequest, slugify
 from agents.errors import InvalidRequest
-from agents.llm import BackendSpec
 from services.sandbox import Sandbox
 from services.settings import get_settings
 
+if TYPE_CHECKING:
+    from agents.llm import BackendSpec
+
 
 def _spec() -> BackendSpec:
+    # Imported here: AG2 takes seconds to import, and a usage mistake should not wait for it.
+    from agents.llm import BackendSpec
+
     return BackendSpec.from_settings(get_settings())
 
 

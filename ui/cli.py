@@ -13,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
+from uuid import UUID
 
 from pydantic import ValidationError
 
@@ -92,6 +93,8 @@ def _parameters(args: argparse.Namespace) -> dict[str, Any]:
         "cloud_provider": request.cloud_provider,
         "project_name": request.project_name,
         "approval_timeout": args.approval_timeout,
+        "deploy_target": "none" if args.deploy == "none" else "local",
+        "keep_deployment_running": args.deploy == "local",
     }
 
 
@@ -145,11 +148,18 @@ def run_command(args: argparse.Namespace) -> int:
     return 0 if state.status == "completed" else 1
 
 
+def _run_id(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        raise InvalidRequest(f"{text!r} is not a flow run id (a UUID).") from None
+
+
 def decide_command(args: argparse.Namespace) -> int:
+    run_id = _run_id(args.run_id)
     _connect(get_settings(), start=False)
     from ui import runs
 
-    run_id = runs.parse_run_id(args.run_id)
     approved = args.command == "approve"
     runs.resume(run_id, approved=approved, reviewer=args.reviewer, comment=args.comment or "")
     _note(f"{'Approved' if approved else 'Rejected'} run {run_id} as {args.reviewer}.")
@@ -157,10 +167,11 @@ def decide_command(args: argparse.Namespace) -> int:
 
 
 def status_command(args: argparse.Namespace) -> int:
+    run_id = _run_id(args.run_id)
     _connect(get_settings(), start=False)
     from ui import runs
 
-    _emit(runs.workflow_state(runs.parse_run_id(args.run_id)).model_dump(mode="json"))
+    _emit(runs.workflow_state(run_id).model_dump(mode="json"))
     return 0
 
 
@@ -186,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="Print one JSON object.")
     run.add_argument("--timeout", type=float, default=3600, help="Seconds to wait at most.")
     run.add_argument("--approval-timeout", type=int, default=3600, help="Seconds the form waits.")
+    run.add_argument(
+        "--deploy",
+        choices=["local", "check", "none"],
+        default="local",
+        help="After approval: keep the app running here, only health-check it, or skip.",
+    )
     run.set_defaults(handler=run_command)
 
     for name, needs_comment in (("approve", False), ("reject", True)):

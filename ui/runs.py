@@ -24,14 +24,6 @@ WORK_POOL = "ag2-sdlc-local"
 _FINAL = {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED}
 
 
-def parse_run_id(text: str) -> UUID:
-    """The run id given on the command line, or one clear sentence why it is not one."""
-    try:
-        return UUID(text)
-    except ValueError:
-        raise InvalidRequest(f"{text!r} is not a flow run id (a UUID).") from None
-
-
 def run_url(run_id: UUID) -> str:
     """The run's page in the Prefect UI."""
     return f"{str(PREFECT_UI_URL.value()).rstrip('/')}/runs/flow-run/{run_id}"

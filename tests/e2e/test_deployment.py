@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,7 +86,7 @@ class TestDeploymentRun:
                 "-p",
                 "keep_deployment_running=false",
             ],
-            env={**__import__("os").environ, **env},
+            env={**os.environ, **env},
             capture_output=True,
             text=True,
             timeout=120,
@@ -106,3 +109,45 @@ class TestDeploymentRun:
         assert final.state is not None
         assert final.state.type == StateType.COMPLETED, final.state
         assert (settings.git_remotes_dir / "e2e-recipes.git").is_dir()
+
+
+class TestCliRun:
+    def test_cli_run_approves_waits_and_prints_the_outcome(
+        self, deployed: tuple[Settings, dict[str, str]]
+    ) -> None:
+        """`ag2-sdlc run --approve --wait --json` ends with the project, score and release."""
+        _, env = deployed
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("ag2-sdlc")),
+                "run",
+                "--text",
+                "A recipe API where recipes have a title, a cuisine and servings.",
+                "--name",
+                "e2e-cli",
+                "--approve",
+                "--reviewer",
+                "cli-tester",
+                "--deploy",
+                "check",
+                "--wait",
+                "--json",
+                "--timeout",
+                "600",
+            ],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=700,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        outcome = json.loads(done.stdout)
+        assert outcome["status"] == "completed"
+        assert Path(outcome["project_path"]).is_dir()
+        assert outcome["review"]["code_quality_score"] >= 70
+        release = outcome["release"]
+        assert release["approval"]["reviewer"] == "cli-tester"
+        assert release["git_repository"].endswith("e2e-cli.git")
+        assert release["deployment_status"]["status"] == "healthy"
+        assert "e2e-cli-analysis" in outcome["artifacts"]

@@ -1,0 +1,81 @@
+"""The `ag2-sdlc` command: bad input gets one sentence, a non-zero exit and no files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = Path(sys.executable).with_name("ag2-sdlc")
+
+
+def _cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AG2_SDLC_HOME": str(home)}
+    env.pop("PREFECT_API_URL", None)
+    return subprocess.run(
+        [str(CLI), *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["run", "--text", ""],
+            ["run", "--csv", "does-not-exist.csv"],
+            ["run", "--text", "a todo api", "--name", "../../etc"],
+            ["run", "--text", "a todo api", "--cloud", "mars"],
+            ["run", "--text", "a todo api", "--approve"],
+            ["run"],
+            ["status", "not-a-run-id"],
+            ["approve", "not-a-run-id", "--reviewer", "me"],
+            ["analyze", "--text", "   "],
+            ["review", "no/such/dir"],
+            ["generate", "--plan", "missing.json", "--out", "x"],
+        ],
+    )
+    def test_one_sentence_nonzero_exit_nothing_written(
+        self, tmp_path: Path, args: list[str]
+    ) -> None:
+        """Each mistake exits non-zero with a single stderr line and leaves no data home."""
+        home = tmp_path / "home"
+        done = _cli(*args, home=home)
+        assert done.returncode != 0
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1, done.stderr
+        assert lines[0].startswith("ag2-sdlc: ")
+        assert "Traceback" not in done.stderr
+        assert not home.exists(), list(home.rglob("*"))
+        assert not (tmp_path / "x").exists()
+
+
+class TestAgentCommands:
+    def test_analyze_prints_the_plan_as_json(self, tmp_path: Path) -> None:
+        """`ag2-sdlc analyze` runs without a server and prints an AnalysisResult."""
+        done = _cli(
+            "analyze",
+            "--text",
+            "A shop API where products have a name and a price",
+            home=tmp_path / "home",
+        )
+        assert done.returncode == 0, done.stderr
+        plan = json.loads(done.stdout)
+        product = plan["entities"][0]
+        assert product["name"] == "Product"
+        assert {f["name"]: f["type"] for f in product["fields"]} == {
+            "name": "str",
+            "price": "float",
+        }
+
+    def test_generate_refuses_a_plan_that_is_not_one(self, tmp_path: Path) -> None:
+        """A JSON file that is not an analyzer result is refused in one sentence."""
+        plan = tmp_path / "plan.json"
+        plan.write_text('{"entities": []}')
+        done = _cli("generate", "--plan", str(plan), "--out", str(tmp_path / "out"), home=tmp_path)
+        assert done.returncode == 2
+        assert "not an analyzer result" in done.stderr
+        assert not (tmp_path / "out").exists()
