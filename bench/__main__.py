@@ -72,9 +72,9 @@ def _flow_run(name: str, *, approve: bool) -> tuple[float, float]:
     """Seconds to the approval pause, and from approval to the end (0 when not approving)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
-    from prefect.flow_runs import resume_flow_run
 
     from flows.sdlc import sdlc_pipeline
+    from ui.runs import resume
 
     run_name = f"bench-{uuid.uuid4().hex[:8]}"
     flow = sdlc_pipeline.with_options(flow_run_name=run_name)
@@ -98,9 +98,7 @@ def _flow_run(name: str, *, approve: bool) -> tuple[float, float]:
     if not approve:
         thread.join()
         return paused_at - started, 0.0
-    answer = {"approved": True, "reviewer": "bench", "comment": ""}
-    while resume_flow_run(runs[0].id, run_input=answer).status.value != "ACCEPT":
-        time.sleep(0.05)
+    resume(runs[0].id, approved=True, reviewer="bench", comment="")
     thread.join()
     return paused_at - started, time.perf_counter() - paused_at
 

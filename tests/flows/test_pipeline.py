@@ -137,9 +137,13 @@ class TestApprovalForm:
 
 
 class TestRelease:
-    def test_approve_commits_pushes_and_deploys(self) -> None:
-        """An approval releases: commit by the reviewer in the remote, app healthy."""
+    def test_approve_commits_pushes_and_deploys(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """An approval releases: commit by the reviewer in the remote, app healthy, and a
+        canary secret in the environment reaches no file, repository or artifact."""
         name = "library-approved"
+        canary = "canary-" + uuid.uuid4().hex
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", canary)
+        monkeypatch.setenv("AG2_SDLC_LLM_API_KEY", canary)
         run = Run(request=REQUEST, project_name=name, keep_deployment_running=False)
         paused = run.wait_paused()
         resume_flow_run(
@@ -160,3 +164,16 @@ class TestRelease:
         assert head.hexsha == release.commit_sha
         assert "Approved-by: alice" in str(head.message)
         assert f"{name}-release" in _artifact_keys(paused.id)
+        _assert_nowhere(canary, paused.id, get_settings().data_home)
+
+
+def _assert_nowhere(secret: str, run_id: uuid.UUID, data_home: Path) -> None:
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+        )
+    assert artifacts
+    assert all(secret not in str(a.data) for a in artifacts)
+    for path in data_home.rglob("*"):
+        if path.is_file() and "venv" not in path.parts:
+            assert secret.encode() not in path.read_bytes(), path
