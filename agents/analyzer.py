@@ -7,7 +7,6 @@ model is asked for the plan, and measured facts always win over its answer.
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from agents.contracts import (
     TaskItem,
     TechChoice,
 )
+from agents.kind_inference import OUT_OF_SCOPE
 from agents.llm import BackendSpec, consult_sync
 from agents.naming import entity_name, field_identifier
 from agents.profiling import CsvProfile, profile_csv
@@ -43,29 +43,12 @@ class AnalyzerInput(BaseModel):
     csv_profile: CsvProfile | None = None
 
 
-_NOT_COVERED_BY_KIND: dict[str, str] = {
-    "game": "interactive game mechanics, graphics and sound",
-    "graphics": "real-time graphics rendering",
-    "photo": "image editing and pixel processing",
-    "image": "image processing",
-    "video": "video processing and playback",
-    "audio": "audio processing",
-    "music": "audio playback and music synthesis",
-    "mobile": "a native mobile client",
-    "desktop": "a native desktop user interface",
-    "3d": "3D rendering",
-    "chat": "real-time messaging transport",
-}
-
-
 def _not_covered(text: str) -> list[str]:
-    lowered = text.lower()
-    missing = [
-        f"The plan builds the data service behind the request; it does not build {what}."
-        for word, what in _NOT_COVERED_BY_KIND.items()
-        if re.search(rf"\b{re.escape(word)}", lowered)
-    ]
-    return missing[:10]
+    return [
+        f"The plan builds the data service behind the request; it does not build {scope.what}."
+        for scope in OUT_OF_SCOPE
+        if scope.pattern.search(text)
+    ][:10]
 
 
 def _entities_from_profile(profile: CsvProfile) -> list[Entity]:

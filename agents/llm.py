@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
+import json
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -94,10 +96,10 @@ def build_model_config(spec: BackendSpec) -> ModelConfig:
     )
 
 
+@functools.lru_cache(maxsize=64)
 def system_prompt(role: str, schema: type[BaseModel]) -> str:
-    """The agent's system prompt, rendered from ``agents/prompts/<role>.md.j2``."""
-    import json
-
+    """The agent's system prompt, rendered from ``agents/prompts/<role>.md.j2`` (cached: the
+    JSON schema of a large contract takes milliseconds to build)."""
     template = _PROMPTS.get_template(f"{role}.md.j2")
     return template.render(schema_json=json.dumps(schema.model_json_schema()))
 

@@ -58,9 +58,35 @@ def field_identifier(text: str, *, taken: set[str] | None = None) -> str:
     return name
 
 
+# "-ies" words whose singular keeps the "ie" (movies -> movie, not movy).
+_IE_PLURALS = {
+    "movies",
+    "cookies",
+    "zombies",
+    "calories",
+    "pies",
+    "ties",
+    "lies",
+    "rookies",
+    "selfies",
+    "brownies",
+    "smoothies",
+    "goalies",
+    "hoodies",
+    "genies",
+    "species",
+    "series",
+    "freebies",
+}
+
+
 def singular(word: str) -> str:
-    """A best-effort English singular (books -> book, categories -> category)."""
+    """A best-effort English singular (books -> book, categories -> category, movies -> movie)."""
     lower = word.lower()
+    if lower in ("species", "series"):
+        return word
+    if lower in _IE_PLURALS:
+        return word[:-1]
     if lower.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if lower.endswith(("sses", "xes", "ches", "shes")):

@@ -129,7 +129,8 @@ def main() -> int:
     figures["cached_rerun_ratio"] = _figure(
         [c / f for c, f in zip(cached, to_pause, strict=True)], unit="ratio"
     )
-    results = {
+    results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    results |= {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "platform": platform.platform(),

@@ -66,6 +66,25 @@ def _wait(api_url: str, run_id: UUID, accept: set[StateType], timeout: float) ->
     raise AssertionError(f"run {run_id} never reached {accept}: {flow_run.state}")
 
 
+def _trigger(env: dict[str, str], name: str, *extra: str) -> UUID:
+    """`prefect deployment run 'sdlc-pipeline/default'`, as a user types it."""
+    params = [
+        "request=A recipe API where recipes have a title, a cuisine and servings.",
+        f"project_name={name}",
+        "keep_deployment_running=false",
+        *extra,
+    ]
+    argv = [prefect_executable(), "deployment", "run", "sdlc-pipeline/default"]
+    for param in params:
+        argv += ["-p", param]
+    done = subprocess.run(
+        argv, env={**os.environ, **env}, capture_output=True, text=True, timeout=120, check=True
+    )
+    match = re.search(r"UUID:\s*([0-9a-f-]{36})", done.stdout)
+    assert match, done.stdout
+    return UUID(match.group(1))
+
+
 class TestDeploymentRun:
     def test_deployment_run_pauses_and_completes_after_api_approval(
         self, deployed: tuple[Settings, dict[str, str]]
@@ -73,28 +92,7 @@ class TestDeploymentRun:
         """A run triggered by `prefect deployment run` waits on the form, then releases."""
         settings, env = deployed
         api_url = env["PREFECT_API_URL"]
-        done = subprocess.run(
-            [
-                prefect_executable(),
-                "deployment",
-                "run",
-                "sdlc-pipeline/default",
-                "-p",
-                "request=A recipe API where recipes have a title, a cuisine and servings.",
-                "-p",
-                "project_name=e2e-recipes",
-                "-p",
-                "keep_deployment_running=false",
-            ],
-            env={**os.environ, **env},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
-        match = re.search(r"UUID:\s*([0-9a-f-]{36})", done.stdout)
-        assert match, done.stdout
-        run_id = UUID(match.group(1))
+        run_id = _trigger(env, "e2e-recipes")
 
         paused = _wait(
             api_url, run_id, {StateType.PAUSED, StateType.FAILED, StateType.CRASHED}, 600
@@ -109,6 +107,29 @@ class TestDeploymentRun:
         assert final.state is not None
         assert final.state.type == StateType.COMPLETED, final.state
         assert (settings.git_remotes_dir / "e2e-recipes.git").is_dir()
+
+
+class TestSuspendMode:
+    def test_suspended_run_frees_the_worker_and_replays_from_cache(
+        self, deployed: tuple[Settings, dict[str, str]]
+    ) -> None:
+        """approval_mode=suspend ends the process at the form; resuming replays and releases."""
+        settings, env = deployed
+        api_url = env["PREFECT_API_URL"]
+        run_id = _trigger(env, "e2e-suspend", "approval_mode=suspend")
+        paused = _wait(
+            api_url, run_id, {StateType.PAUSED, StateType.FAILED, StateType.CRASHED}, 600
+        )
+        assert paused.state is not None
+        assert paused.state.name == "Suspended", paused.state
+        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+            resume(run_id, approved=True, reviewer="e2e", comment="after a break")
+        final = _wait(
+            api_url, run_id, {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED}, 300
+        )
+        assert final.state is not None
+        assert final.state.type == StateType.COMPLETED, final.state
+        assert (settings.git_remotes_dir / "e2e-suspend.git").is_dir()
 
 
 class TestCliRun:
