@@ -12,7 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Azurite (Azure Blob emulator) for the storage tests; no package here has install scripts.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+install: $(STAMP) node_modules/.package-lock.json
 
 lint: install
 	$(BIN)/ruff check .

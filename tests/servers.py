@@ -1,0 +1,152 @@
+"""Storage emulators on loopback for the tests: moto (S3), gcp-storage-emulator (GCS), Azurite.
+
+Each helper is a context manager that starts one emulator on a free 127.0.0.1 port, waits a
+bounded time for it to answer HTTP, yields what a client needs to reach it, and stops it. Test
+modules wrap them in session-scoped fixtures so each emulator starts once per session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from services.processes import free_port, log_tail, process_alive, spawn_detached, stop_process
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+AZURITE_BLOB = REPO_ROOT / "node_modules" / ".bin" / "azurite-blob"
+STARTUP_SECONDS = 30.0
+
+# Azurite's development account is documented public test data, the same on every install:
+# https://learn.microsoft.com/azure/storage/common/storage-use-azurite#well-known-storage-account-and-key
+AZURITE_ACCOUNT = "devstoreaccount1"
+AZURITE_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+
+
+class EmulatorFailed(RuntimeError):
+    """An emulator did not start within its time limit; the message says what it printed."""
+
+
+def wait_for_http(
+    port: int, *, timeout: float = STARTUP_SECONDS, alive: Callable[[], bool] = lambda: True
+) -> float:
+    """Poll ``127.0.0.1:port`` until any HTTP answer arrives; return the seconds it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if not alive():
+            raise EmulatorFailed(f"the emulator on port {port} exited while starting")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            return time.monotonic() - started
+        except OSError:
+            time.sleep(0.05)
+        finally:
+            connection.close()
+    raise EmulatorFailed(f"nothing answered HTTP on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+def _start_in_thread(start: Callable[[], None], *, name: str) -> None:
+    """Run a blocking ``start()`` with a time limit (both servers wait forever on a bind error)."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start()
+        except BaseException as exc:  # noqa: BLE001 - reported to the caller below
+            errors.append(exc)
+
+    starter = threading.Thread(target=run, name=f"start-{name}", daemon=True)
+    starter.start()
+    starter.join(STARTUP_SECONDS)
+    if errors:
+        raise EmulatorFailed(f"{name} failed to start: {errors[0]}") from errors[0]
+    if starter.is_alive():
+        raise EmulatorFailed(f"{name} did not start within {STARTUP_SECONDS:.0f} s")
+
+
+@contextlib.contextmanager
+def moto_server() -> Iterator[str]:
+    """moto's S3 (and every other AWS service) in this process; yields the endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    # werkzeug logs every request at INFO; keep test output readable.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    _start_in_thread(server.start, name="moto")
+    try:
+        wait_for_http(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def gcs_emulator() -> Iterator[str]:
+    """gcp-storage-emulator in this process, in memory; yields the endpoint URL."""
+    from gcp_storage_emulator.server import create_server
+
+    # The emulator logs every request at INFO; keep test output readable.
+    logging.getLogger("gcp_storage_emulator").setLevel(logging.WARNING)
+    port = free_port()
+    server = create_server("127.0.0.1", port, in_memory=True)
+    _start_in_thread(server.start, name="gcp-storage-emulator")
+    try:
+        wait_for_http(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+def azurite_connection_string(port: int) -> str:
+    """The connection string of Azurite's development account on ``port``."""
+    return (
+        "DefaultEndpointsProtocol=http;"
+        f"AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
+        f"BlobEndpoint=http://127.0.0.1:{port}/{AZURITE_ACCOUNT};"
+    )
+
+
+@contextlib.contextmanager
+def azurite(workdir: Path) -> Iterator[str]:
+    """Azurite's blob service from npm; yields its connection string.
+
+    Raises:
+        FileNotFoundError: Azurite is not installed (``npm ci`` at the repository root).
+    """
+    if not AZURITE_BLOB.is_file():
+        raise FileNotFoundError(f"{AZURITE_BLOB} is missing: run `npm ci` at the repository root")
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log_file = workdir / "azurite.log"
+    # --skipApiVersionCheck: the installed azure-storage-blob speaks a newer API version than
+    # Azurite knows and would be refused otherwise.
+    argv = [
+        str(AZURITE_BLOB),
+        "--blobHost",
+        "127.0.0.1",
+        "--blobPort",
+        str(port),
+        "--inMemoryPersistence",
+        "--disableTelemetry",
+        "--skipApiVersionCheck",
+        "--silent",
+    ]
+    process = spawn_detached(argv, env=os.environ, log_file=log_file, cwd=workdir)
+    try:
+        try:
+            wait_for_http(port, alive=lambda: process_alive(process.pid))
+        except EmulatorFailed as exc:
+            raise EmulatorFailed(f"{exc}; Azurite said: {log_tail(log_file)}") from exc
+        yield azurite_connection_string(port)
+    finally:
+        stop_process(process.pid, grace=5.0)
