@@ -128,10 +128,11 @@ class PipelineRequest(Contract):
 
 
 def _check_csv_location(location: str) -> None:
-    if re.match(r"^(s3|gs|az)://", location):
+    from services.storage import parse_location  # strict s3/gs/az URL rules live there
+
+    if parse_location(location) is not None:
         return
-    path = Path(location)
-    if not path.is_file():
+    if not Path(location).is_file():
         raise InvalidRequest(f"The CSV file {location!r} does not exist or is not a file.")
 
 

@@ -7,6 +7,7 @@ and asks a human before anything leaves the workspace.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Literal
 
 from prefect import flow, get_run_logger
@@ -24,10 +25,12 @@ from agents.errors import InvalidRequest
 from agents.workflow import PipelineOutcome
 from flows.approval import request_approval
 from services.settings import get_settings
+from services.storage import parse_location
 from services.workspace import Workspace
 from tasks.analyzer import analyze_request, publish_analysis
 from tasks.code_generator import generate_code, publish_code, repair_code
 from tasks.common import artifact_key, llm_row
+from tasks.csv_source import fetch_csv_task
 from tasks.devops import build_deployment, publish_deployment
 from tasks.reviewer import publish_review, review_code
 from tasks.validator import publish_release, publish_validation, release_project, validate_release
@@ -38,6 +41,14 @@ def workspace_for(request: PipelineRequest) -> Workspace:
     return Workspace.for_project(
         get_settings().workspaces_dir, request.project_name, request.fingerprint()
     )
+
+
+def file_digest(request: PipelineRequest) -> str:
+    """SHA-256 of the request's CSV file, or "" for a text request."""
+    if not request.csv_location:
+        return ""
+    with open(request.csv_location, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def review_until_clean(
@@ -66,6 +77,9 @@ def sdlc_pipeline(
     keep_deployment_running: bool = True,
     llm_block: str = "",
     git_block: str = "",
+    aws_block: str = "",
+    gcp_block: str = "",
+    azure_block: str = "",
 ) -> PipelineOutcome | State[Any]:
     """From a request text or CSV file to a reviewed, approved, released project.
 
@@ -81,6 +95,9 @@ def sdlc_pipeline(
         keep_deployment_running: Leave the local deployment running after its health check.
         llm_block: Name of an ``LLMBackend`` block; empty means ``AG2_SDLC_LLM*`` settings.
         git_block: Name of a ``GitRemote`` block; empty means a local bare repository.
+        aws_block: ``AwsCredentials`` block for ``s3://`` CSV locations.
+        gcp_block: ``GcpCredentials`` block for ``gs://`` CSV locations.
+        azure_block: ``AzureBlobStorageCredentials`` block for ``az://`` CSV locations.
     """
     logger = get_run_logger()
     try:
@@ -103,7 +120,14 @@ def sdlc_pipeline(
     env_dir = str(workspace.root / "venv")
     logger.info("Workspace for %s: %s", name, workspace.root)
 
-    analysis = analyze_request(req.without_options(), llm_block)
+    to_analyze = req.without_options()
+    if req.csv_location and parse_location(req.csv_location) is not None:
+        local = fetch_csv_task(
+            req.csv_location, str(workspace.root / "input"), aws_block, gcp_block, azure_block
+        )
+        to_analyze = to_analyze.model_copy(update={"csv_location": local})
+    # The digest keys the analyzer's cache on the file's content, not only on its path.
+    analysis = analyze_request(to_analyze, llm_block, csv_digest=file_digest(to_analyze))
     keys = publish_analysis(analysis)
     code = generate_code(analysis, str(workspace.project_dir), llm_block)
     code, report = review_until_clean(

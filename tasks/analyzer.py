@@ -18,8 +18,10 @@ from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
     cache_policy=AGENT_CACHE,
     persist_result=True,
 )
-def analyze_request(request: PipelineRequest, llm_block: str = "") -> AnalysisResult:
-    """Analyse the request into a project plan."""
+def analyze_request(
+    request: PipelineRequest, llm_block: str = "", csv_digest: str = ""
+) -> AnalysisResult:
+    """Analyse the request into a project plan (``csv_digest`` only keys the cache)."""
     return analyzer.analyze(request, spec=backend_spec(llm_block))
 
 

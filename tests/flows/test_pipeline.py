@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -12,7 +13,13 @@ from typing import Any
 import git
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, FlowRunFilterName
+from prefect.client.schemas.filters import (
+    ArtifactCollectionFilter,
+    ArtifactCollectionFilterKey,
+    FlowRunFilter,
+    FlowRunFilterId,
+    FlowRunFilterName,
+)
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.flow_runs import resume_flow_run
 
@@ -177,3 +184,60 @@ def _assert_nowhere(secret: str, run_id: uuid.UUID, data_home: Path) -> None:
     for path in data_home.rglob("*"):
         if path.is_file() and "venv" not in path.parts:
             assert secret.encode() not in path.read_bytes(), path
+
+
+class TestCsvFromS3:
+    def test_s3_csv_request_is_fetched_and_its_columns_become_the_plan(self) -> None:
+        """A CSV request at s3:// (moto) is read through an AWS block; columns become fields."""
+        import boto3
+        from prefect_aws import AwsClientParameters, AwsCredentials
+
+        from tests.servers import moto_server
+
+        with moto_server() as endpoint:
+            s3 = boto3.client(
+                "s3",
+                endpoint_url=endpoint,
+                region_name="us-east-1",
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",  # moto's own
+            )
+            s3.create_bucket(Bucket="requests")
+            body = b"Title,Price,In Stock\nDune,9.5,yes\nEmma,7.25,no\n"
+            s3.put_object(Bucket="requests", Key="shop/books.csv", Body=body)
+            AwsCredentials(
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+                region_name="us-east-1",
+                aws_client_parameters=AwsClientParameters(endpoint_url=endpoint),
+            ).save("moto-test", overwrite=True)
+            run = Run(
+                csv_location="s3://requests/shop/books.csv",
+                project_name="s3-books",
+                aws_block="moto-test",
+                approval_timeout=1,
+            )
+            state = run.finish(timeout=400)
+        assert state.is_failed()  # nobody approved: nothing published
+        flow_run = run.flow_run()
+        assert flow_run is not None
+        with get_client(sync_client=True) as client:
+            artifact = client.read_latest_artifacts(
+                artifact_filter=ArtifactCollectionFilter(
+                    key=ArtifactCollectionFilterKey(any_=["s3-books-analysis-table"])
+                )
+            )
+        assert artifact
+        rows = artifact[0].data
+        assert {row["source"] for row in json.loads(rows)} == {"Title", "Price", "In Stock"}
+        fetched = _workspace_csv("s3-books", "s3://requests/shop/books.csv")
+        assert fetched.read_bytes() == body
+        assert not _published("s3-books")
+
+
+def _workspace_csv(name: str, location: str) -> Path:
+    root = workspace_for(
+        PipelineRequest(input_type="csv", csv_location=location, project_name=name)
+    ).root
+    (found,) = (root / "input").rglob("*.csv")
+    return found
