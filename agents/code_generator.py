@@ -34,7 +34,7 @@ from agents.contracts import (
 )
 from agents.errors import ToolFailed
 from agents.llm import BackendSpec, consult_sync
-from agents.rendering import Renderer
+from agents.rendering import Renderer, default_renderer
 
 logger = logging.getLogger(__name__)
 
@@ -285,7 +285,7 @@ def generate(
         "pins": PINS,
         "ruff_pin": RUFF_PIN,
     }
-    renderer = renderer or Renderer()
+    renderer = renderer or default_renderer()
     project_dir = project_dir.resolve()
     project_dir.mkdir(parents=True, exist_ok=True)
     renderer.render_tree("apps/rest_api/base", project_dir, context)

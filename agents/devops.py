@@ -26,7 +26,7 @@ from agents.contracts import (
 )
 from agents.errors import InvalidRequest
 from agents.llm import BackendSpec, consult_sync
-from agents.rendering import Renderer
+from agents.rendering import Renderer, default_renderer
 from services import linters
 
 logger = logging.getLogger(__name__)
@@ -203,7 +203,7 @@ def build_deployment(
         "app_module": facts.app_module,
     }
     out = out_dir or project_dir
-    renderer = renderer or Renderer()
+    renderer = renderer or default_renderer()
     renderer.render_tree("infra/docker", out, context)
     renderer.render_tree("infra/k8s", out / "k8s", context)
     dockerfile_findings = linters.hadolint(out / "Dockerfile", root=out)

@@ -5,6 +5,7 @@ User text is only ever template *data*; template sources come from this reposito
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 from collections.abc import Mapping
@@ -72,3 +73,9 @@ class Renderer:
                 shutil.copyfile(source, target)
             written.append(target)
         return written
+
+
+@functools.cache
+def default_renderer() -> Renderer:
+    """The shared renderer over ``templates/`` (Jinja compiles each template once per process)."""
+    return Renderer()

@@ -23,7 +23,7 @@ from agents.contracts import (
     ValidationResults,
 )
 from agents.llm import BackendSpec, consult_sync
-from agents.rendering import Renderer
+from agents.rendering import Renderer, default_renderer
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def validate(
         findings=[_describe(f) for f in findings[:_SUMMARY_FINDINGS]],
     )
     notes, trace = consult_sync(role="validator", payload=data, schema=ReleaseNotes, spec=spec)
-    summary = (renderer or Renderer()).render(
+    summary = (renderer or default_renderer()).render(
         "reports/approval_summary.md.j2",
         {
             "project_name": data.project_name,

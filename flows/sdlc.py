@@ -11,7 +11,6 @@ import hashlib
 from typing import Any, Literal
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_table_artifact
 from prefect.states import Failed, State
 
 from agents.contracts import (
@@ -29,7 +28,7 @@ from services.storage import parse_location
 from services.workspace import Workspace
 from tasks.analyzer import analyze_request, publish_analysis
 from tasks.code_generator import generate_code, publish_code, repair_code
-from tasks.common import artifact_key, llm_row
+from tasks.common import ArtifactPublisher, publish_llm_usage
 from tasks.csv_source import fetch_csv_task
 from tasks.devops import build_deployment, publish_deployment
 from tasks.reviewer import publish_review, review_code
@@ -128,7 +127,8 @@ def sdlc_pipeline(
         to_analyze = to_analyze.model_copy(update={"csv_location": local})
     # The digest keys the analyzer's cache on the file's content, not only on its path.
     analysis = analyze_request(to_analyze, llm_block, csv_digest=file_digest(to_analyze))
-    keys = publish_analysis(analysis)
+    artifacts = ArtifactPublisher()  # artifacts go out while the next agent works
+    artifacts.submit(publish_analysis, analysis)
     code = generate_code(analysis, str(workspace.project_dir), llm_block)
     code, report = review_until_clean(
         code,
@@ -137,18 +137,15 @@ def sdlc_pipeline(
         run_tests=req.options.run_generated_tests,
         llm_block=llm_block,
     )
-    keys += publish_code(name, code) + publish_review(name, report)
+    artifacts.submit(publish_code, name, code)
+    artifacts.submit(publish_review, name, report)
     bundle = build_deployment(code, name, req.cloud_provider, llm_block)
-    keys += publish_deployment(name, bundle)
+    artifacts.submit(publish_deployment, name, bundle)
     validation = validate_release(analysis, code, report, bundle, llm_block)
-    keys += publish_validation(name, validation)
+    artifacts.submit(publish_validation, name, validation)
     traces = [analysis.llm, code.llm, report.llm, bundle.llm, validation.llm]
-    agents = ["analyzer", "code_generator", "reviewer", "devops", "validator"]
-    create_table_artifact(
-        table=[llm_row(agent, trace) for agent, trace in zip(agents, traces, strict=True)],
-        key=artifact_key(name, "llm-usage"),
-        description="Token usage per agent",
-    )
+    artifacts.submit(publish_llm_usage, name, traces)
+    keys = artifacts.close()  # every agent's artifact is out before the approver looks
     outcome = PipelineOutcome(
         project_name=name,
         project_path=code.project_path,

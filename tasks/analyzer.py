@@ -6,7 +6,7 @@ from prefect import task
 
 from agents import analyzer
 from agents.contracts import AnalysisResult, PipelineRequest
-from agents.rendering import Renderer
+from agents.rendering import default_renderer
 from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
 
 
@@ -35,7 +35,7 @@ def publish_analysis(result: AnalysisResult) -> list[str]:
     return publish(
         result.project_plan.project_name,
         "analysis",
-        markdown=Renderer().render("reports/analysis.md.j2", {"r": result}),
+        markdown=default_renderer().render("reports/analysis.md.j2", {"r": result}),
         table=rows,
         description="Analyzer & Planner: project kind, entities, plan",
     )

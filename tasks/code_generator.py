@@ -8,7 +8,7 @@ from prefect import task
 
 from agents import code_generator
 from agents.contracts import AnalysisResult, GeneratedCode, ReviewReport
-from agents.rendering import Renderer
+from agents.rendering import default_renderer
 from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
 
 
@@ -41,7 +41,7 @@ def publish_code(project_name: str, code: GeneratedCode) -> list[str]:
     return publish(
         project_name,
         "code",
-        markdown=Renderer().render("reports/code.md.j2", {"c": code}),
+        markdown=default_renderer().render("reports/code.md.j2", {"c": code}),
         table=rows,
         description="Code Generator: files, languages, line counts",
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from prefect import Task
@@ -59,7 +62,19 @@ def publish(
     return keys
 
 
-def llm_row(agent: str, trace: Any) -> dict[str, Any]:
+def publish_llm_usage(project_name: str, traces: list[Any]) -> list[str]:
+    """The token-usage table: one row per agent, in pipeline order."""
+    agents = ["analyzer", "code_generator", "reviewer", "devops", "validator"]
+    key = artifact_key(project_name, "llm-usage")
+    create_table_artifact(
+        table=[_llm_row(agent, trace) for agent, trace in zip(agents, traces, strict=True)],
+        key=key,
+        description="Token usage per agent",
+    )
+    return [key]
+
+
+def _llm_row(agent: str, trace: Any) -> dict[str, Any]:
     """One row of the token-usage table."""
     if trace is None:
         return {
@@ -78,3 +93,26 @@ def llm_row(agent: str, trace: Any) -> dict[str, Any]:
         "completion_tokens": trace.completion_tokens,
         "rejections": len(trace.rejections),
     }
+
+
+class ArtifactPublisher:
+    """Publishes artifacts on a background thread so API round-trips overlap the next agent.
+
+    Each call runs in a copy of the caller's context, so artifacts still attach to the flow run.
+    ``close()`` waits for everything submitted, re-raises the first failure, and returns the
+    published keys.
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="artifacts")
+        self._pending: list[Future[list[str]]] = []
+
+    def submit(self, publish_fn: Callable[..., list[str]], *args: Any) -> None:
+        context = contextvars.copy_context()
+        self._pending.append(self._pool.submit(context.run, publish_fn, *args))
+
+    def close(self) -> list[str]:
+        try:
+            return [key for future in self._pending for key in future.result()]
+        finally:
+            self._pool.shutdown(wait=True)

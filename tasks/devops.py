@@ -8,7 +8,7 @@ from prefect import task
 
 from agents import devops
 from agents.contracts import CloudProvider, DeploymentBundle, GeneratedCode
-from agents.rendering import Renderer
+from agents.rendering import default_renderer
 from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
 
 
@@ -41,7 +41,7 @@ def publish_deployment(project_name: str, bundle: DeploymentBundle) -> list[str]
     return publish(
         project_name,
         "devops",
-        markdown=Renderer().render("reports/devops.md.j2", {"b": bundle}),
+        markdown=default_renderer().render("reports/devops.md.j2", {"b": bundle}),
         table=rows,
         description="DevOps Engineer: deployment files and their checks",
     )

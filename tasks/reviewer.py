@@ -8,7 +8,7 @@ from prefect import task
 
 from agents import reviewer
 from agents.contracts import GeneratedCode, ReviewReport
-from agents.rendering import Renderer
+from agents.rendering import default_renderer
 from services.sandbox import Sandbox
 from services.settings import get_settings
 from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
@@ -55,7 +55,7 @@ def publish_review(project_name: str, report: ReviewReport) -> list[str]:
     return publish(
         project_name,
         "review",
-        markdown=Renderer().render("reports/review.md.j2", {"r": report}),
+        markdown=default_renderer().render("reports/review.md.j2", {"r": report}),
         table=rows,
         description="Code Reviewer: score, tests, findings",
     )

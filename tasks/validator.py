@@ -19,7 +19,7 @@ from agents.contracts import (
     ReviewReport,
     ValidationReport,
 )
-from agents.rendering import Renderer
+from agents.rendering import default_renderer
 from services.deploy import LocalDeployer
 from services.git import GitPublisher
 from services.sandbox import Sandbox
@@ -111,7 +111,9 @@ def publish_release(project_name: str, result: ReleaseResult) -> list[str]:
     keys = publish(
         project_name,
         "release",
-        markdown=Renderer().render("reports/release.md.j2", {"r": result, "name": project_name}),
+        markdown=default_renderer().render(
+            "reports/release.md.j2", {"r": result, "name": project_name}
+        ),
         description="Release Manager: approval, repository, deployment",
     )
     for suffix, link in (
