@@ -115,10 +115,14 @@ def main() -> int:
         _flow_run("bench-warmup", approve=False)  # imports, server warm-up, uv cache
         to_pause, to_release, plain = [], [], []
         for index in range(args.runs):
+            # Alternate which goes first, so warm caches favour neither side.
+            if index % 2:
+                plain.append(_plain_run(f"bench-plain-{index}"))
             flow_pause, flow_release = _flow_run(f"bench-flow-{index}", approve=True)
             to_pause.append(flow_pause)
             to_release.append(flow_release)
-            plain.append(_plain_run(f"bench-plain-{index}"))
+            if not index % 2:
+                plain.append(_plain_run(f"bench-plain-{index}"))
         cached = [_flow_run(f"bench-flow-{i}", approve=False)[0] for i in range(args.runs)]
     figures["request_to_awaiting_approval_s"] = _figure(to_pause)
     figures["approval_to_released_s"] = _figure(to_release)

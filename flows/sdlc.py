@@ -156,9 +156,7 @@ def sdlc_pipeline(
         validation=validation,
     )
     if not validation.validation_results.ready_for_deployment:
-        return Failed(
-            message="The release gates did not pass; nothing was published.", data=outcome
-        )
+        return Failed(message="The release gates did not pass; nothing was published.")
 
     approval = request_approval(
         validation.summary_markdown,
@@ -172,7 +170,7 @@ def sdlc_pipeline(
             else f"Approval timed out after {approval_timeout} s; nothing was published."
         )
         logger.info(reason)
-        return Failed(message=reason, data=outcome)
+        return Failed(message=reason)
 
     result = release_project(
         validation,
