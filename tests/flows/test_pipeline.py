@@ -241,3 +241,26 @@ def _workspace_csv(name: str, location: str) -> Path:
     ).root
     (found,) = (root / "input").rglob("*.csv")
     return found
+
+
+class TestBadParameters:
+    @pytest.mark.parametrize(
+        ("parameters", "sentence"),
+        [
+            ({"request": ""}, "Give exactly one of a request text or a CSV file"),
+            ({"request": "   "}, "The request text is empty"),
+            ({"request": "a todo api", "project_name": "../../etc"}, "Invalid project name"),
+            ({"csv_location": "s3://b/../x.csv"}, "valid bucket name"),
+        ],
+    )
+    def test_bad_parameters_fail_the_run_in_one_sentence(
+        self, parameters: dict[str, str], sentence: str
+    ) -> None:
+        """A deployment run with bad parameters ends Failed with the sentence; no workspace."""
+        before = set(get_settings().workspaces_dir.glob("*"))
+        state = sdlc_pipeline(**parameters, return_state=True)  # type: ignore[arg-type]
+        assert state.is_failed()
+        assert sentence in (state.message or "")
+        with pytest.raises(Exception, match=re.escape(sentence)):
+            sdlc_pipeline(**parameters)  # type: ignore[arg-type]
+        assert set(get_settings().workspaces_dir.glob("*")) == before
