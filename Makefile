@@ -31,6 +31,7 @@ demo: install
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.profiling --large --ydata
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

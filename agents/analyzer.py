@@ -18,6 +18,7 @@ from agents.contracts import (
     AnalysisResult,
     CloudProvider,
     Entity,
+    FieldType,
     Infrastructure,
     PipelineRequest,
     ProjectKind,
@@ -34,13 +35,58 @@ from agents.text_analysis import extract_entities, infer_kind, refused_instructi
 logger = logging.getLogger(__name__)
 
 
+class ColumnSummary(BaseModel):
+    """One column as the model sees it: enough to plan fields, small enough for a local model."""
+
+    name: str = Field(max_length=300)
+    identifier: str = Field(max_length=64)
+    field_type: FieldType
+    kind: str = Field(max_length=20)
+    missing: int = Field(ge=0)
+    distinct: int = Field(ge=0)
+
+
+class ProfileSummary(BaseModel):
+    """The measured CSV profile, slimmed for the prompt (full profile: the csv-analysis flow)."""
+
+    stem: str = Field(max_length=200)
+    rows: int = Field(ge=0)
+    delimiter: str = Field(max_length=1)
+    columns: list[ColumnSummary] = Field(max_length=500)
+    candidate_key: str | None = Field(None, max_length=300)
+    candidate_target: str | None = Field(None, max_length=300)
+    insights: list[str] = Field(default_factory=list, max_length=20)
+
+    @classmethod
+    def of(cls, profile: CsvProfile) -> ProfileSummary:
+        return cls(
+            stem=profile.stem,
+            rows=profile.rows,
+            delimiter=profile.delimiter,
+            columns=[
+                ColumnSummary(
+                    name=c.name,
+                    identifier=c.identifier,
+                    field_type=c.field_type,
+                    kind=c.kind,
+                    missing=c.missing,
+                    distinct=c.distinct,
+                )
+                for c in profile.columns
+            ],
+            candidate_key=profile.candidate_key,
+            candidate_target=profile.candidate_target,
+            insights=profile.insights,
+        )
+
+
 class AnalyzerInput(BaseModel):
     """What the analyzer's model sees: the request and, for CSV input, the measured profile."""
 
     project_name: str
     cloud_provider: CloudProvider
     text: str | None = Field(None, max_length=20_000)
-    csv_profile: CsvProfile | None = None
+    csv_profile: ProfileSummary | None = None
 
 
 def _not_covered(text: str) -> list[str]:
@@ -51,7 +97,7 @@ def _not_covered(text: str) -> list[str]:
     ][:10]
 
 
-def _entities_from_profile(profile: CsvProfile) -> list[Entity]:
+def _entities_from_profile(profile: ProfileSummary) -> list[Entity]:
     fields = [
         {
             "name": column.identifier,
@@ -168,7 +214,7 @@ def analyze(request: PipelineRequest, *, spec: BackendSpec) -> AnalysisResult:
         project_name=request.project_name,
         cloud_provider=request.cloud_provider,
         text=request.text,
-        csv_profile=profile,
+        csv_profile=ProfileSummary.of(profile) if profile else None,
     )
     answer, trace = consult_sync(role="analyzer", payload=data, schema=AnalysisResult, spec=spec)
     merged = _merge_measured(answer, plan_for(data), from_csv=profile is not None)

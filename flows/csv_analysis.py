@@ -7,6 +7,7 @@ memory, publishes ``csv-<stem>-profile`` (table), ``csv-<stem>-insights`` and
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
@@ -14,8 +15,10 @@ from prefect.states import Failed, State
 from pydantic import BaseModel, Field
 
 from agents.drift import DriftReport
-from agents.errors import InvalidRequest
+from agents.errors import Ag2SdlcError, InvalidRequest
 from agents.profiling import CsvProfile
+from services.settings import get_settings
+from services.storage import parse_location
 from tasks.csv_analysis import (
     drift_since_last_run,
     profile_file,
@@ -23,6 +26,7 @@ from tasks.csv_analysis import (
     refusal,
     resolve_location,
 )
+from tasks.csv_source import fetch_csv_task
 
 
 class CsvAnalysisOutcome(BaseModel):
@@ -36,24 +40,43 @@ class CsvAnalysisOutcome(BaseModel):
 
 @flow(name="csv-analysis")
 def csv_analysis(
-    csv_location: str, drift_threshold: float = 0.1
+    csv_location: str,
+    drift_threshold: float = 0.1,
+    aws_block: str = "",
+    gcp_block: str = "",
+    azure_block: str = "",
 ) -> CsvAnalysisOutcome | State[Any]:
     """Profile the CSV file at ``csv_location`` and report drift since the previous run.
 
     Args:
-        csv_location: Path of the CSV file (the same path on every scheduled run).
+        csv_location: Path or s3:// gs:// az:// URL of the CSV file (the same on every run).
         drift_threshold: Smallest change reported as drift: relative for row counts and means,
             absolute for missing rates (0.1 = 10%).
+        aws_block: ``AwsCredentials`` block for ``s3://`` locations.
+        gcp_block: ``GcpCredentials`` block for ``gs://`` locations.
+        azure_block: ``AzureBlobStorageCredentials`` block for ``az://`` locations.
     """
     logger = get_run_logger()
     try:
-        path = resolve_location(csv_location)
         if not 0 <= drift_threshold <= 10:
             raise InvalidRequest(
                 f"The drift threshold must be between 0 and 10, not {drift_threshold}."
             )
+        in_cloud = parse_location(csv_location.strip()) is not None
+        path = None if in_cloud else resolve_location(csv_location)
     except InvalidRequest as exc:
         return Failed(message=str(exc))
+    if path is None:
+        inputs = get_settings().data_home / "csv-inputs"
+        fetched = fetch_csv_task(
+            csv_location.strip(), str(inputs), aws_block, gcp_block, azure_block, return_state=True
+        )
+        if not fetched.is_completed():
+            error = fetched.result(raise_on_failure=False)
+            return Failed(
+                message=str(error) if isinstance(error, Ag2SdlcError) else refusal(fetched)
+            )
+        path = Path(fetched.result())
     state = profile_file(str(path), return_state=True)
     profile = state.result(raise_on_failure=False) if state.is_completed() else None
     if not isinstance(profile, CsvProfile):

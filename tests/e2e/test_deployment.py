@@ -16,7 +16,9 @@ from uuid import UUID
 
 import pytest
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.client.schemas.sorting import ArtifactSort
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from services.settings import Settings
@@ -172,3 +174,47 @@ class TestCliRun:
         assert release["git_repository"].endswith("e2e-cli.git")
         assert release["deployment_status"]["status"] == "healthy"
         assert "e2e-cli-analysis" in outcome["artifacts"]
+
+
+class TestNightlyCsvAnalysis:
+    def test_two_deployment_runs_on_a_changed_file_report_the_drift(
+        self, deployed: tuple[Settings, dict[str, str]], tmp_path: Path
+    ) -> None:
+        """`prefect deployment run 'csv-analysis/nightly'` twice: the drift names the change."""
+        _, env = deployed
+        api_url = env["PREFECT_API_URL"]
+        data = tmp_path / "orders.csv"
+        data.write_text("order_id,amount,region\n1,10.5,north\n2,12.0,south\n3,11.25,north\n")
+        prefect = prefect_executable()
+        for _ in range(2):
+            done = subprocess.run(
+                [prefect, "deployment", "run", "csv-analysis/nightly",
+                 "-p", f"csv_location={data}"],
+                env={**os.environ, **env}, capture_output=True, text=True, timeout=120,
+                check=True,
+            )  # fmt: skip
+            match = re.search(r"UUID:\s*([0-9a-f-]{36})", done.stdout)
+            assert match, done.stdout
+            final = _wait(
+                api_url,
+                UUID(match.group(1)),
+                {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED},
+                300,
+            )
+            assert final.state is not None
+            assert final.state.type == StateType.COMPLETED, final.state
+            data.write_text(
+                "order_id,amount,region,coupon\n1,ten,north,A\n2,twelve,south,B\n3,x,west,C\n"
+            )
+        with (
+            temporary_settings(updates={PREFECT_API_URL: api_url}),
+            get_client(sync_client=True) as client,
+        ):
+            drift = client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["csv-orders-drift"])),
+                sort=ArtifactSort.CREATED_DESC,
+                limit=1,
+            )
+        assert drift
+        assert "Column 'coupon' was added." in str(drift[0].data)
+        assert "Column 'amount' changed type" in str(drift[0].data)
