@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import tempfile
 import threading
 import time
@@ -23,21 +22,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from bench.figures import figure
+
 RESULTS = Path(__file__).resolve().parent / "results.json"
 REQUEST = (
     "A library API where books have a title, an author and a publication year, "
     "and members have a name and an email."
 )
-
-
-def _figure(samples: list[float], unit: str = "s") -> dict[str, Any]:
-    return {
-        "median": round(statistics.median(samples), 3),
-        "min": round(min(samples), 3),
-        "max": round(max(samples), 3),
-        "runs": len(samples),
-        "unit": unit,
-    }
 
 
 def _plain_run(name: str) -> float:
@@ -124,13 +115,13 @@ def main() -> int:
             if not index % 2:
                 plain.append(_plain_run(f"bench-plain-{index}"))
         cached = [_flow_run(f"bench-flow-{i}", approve=False)[0] for i in range(args.runs)]
-    figures["request_to_awaiting_approval_s"] = _figure(to_pause)
-    figures["approval_to_released_s"] = _figure(to_release)
-    figures["plain_agents_s"] = _figure(plain)
-    figures["orchestration_overhead_ratio"] = _figure(
+    figures["request_to_awaiting_approval_s"] = figure(to_pause)
+    figures["approval_to_released_s"] = figure(to_release)
+    figures["plain_agents_s"] = figure(plain)
+    figures["orchestration_overhead_ratio"] = figure(
         [f / p for f, p in zip(to_pause, plain, strict=True)], unit="ratio"
     )
-    figures["cached_rerun_ratio"] = _figure(
+    figures["cached_rerun_ratio"] = figure(
         [c / f for c, f in zip(cached, to_pause, strict=True)], unit="ratio"
     )
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}

@@ -30,6 +30,8 @@ from typing import Any
 
 import duckdb
 
+from bench.figures import figure
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.json"
 SIZES = {"10mb": 10_000_000, "100mb": 100_000_000, "1gb": 1_000_000_000}
@@ -127,16 +129,6 @@ def measure(kind: str, path: Path, python: Path | None = None) -> dict[str, floa
     return figures
 
 
-def _figure(samples: list[float], unit: str) -> dict[str, Any]:
-    return {
-        "median": round(statistics.median(samples), 3),
-        "min": round(min(samples), 3),
-        "max": round(max(samples), 3),
-        "runs": len(samples),
-        "unit": unit,
-    }
-
-
 def bench_size(
     label: str, target: int, runs: int, workdir: Path, ydata: Path | None
 ) -> dict[str, Any]:
@@ -156,16 +148,16 @@ def bench_size(
     return figures | {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "file": {"bytes": size, "rows": rows, "columns": 20},
-        "profile_s": _figure([p["seconds"] for p in profile], "s"),
-        "count_s": _figure([c["seconds"] for c in count], "s"),
-        "profile_vs_count_ratio": _figure(
+        "profile_s": figure([p["seconds"] for p in profile], "s"),
+        "count_s": figure([c["seconds"] for c in count], "s"),
+        "profile_vs_count_ratio": figure(
             [p["seconds"] / c["seconds"] for p, c in zip(profile, count, strict=True)], "ratio"
         ),
-        "profile_cpu_s": _figure([p["cpu_seconds"] for p in profile], "s"),
-        "count_cpu_s": _figure([c["cpu_seconds"] for c in count], "s"),
-        "profile_peak_rss_mb": _figure([p["peak_rss_mb"] for p in profile], "MB"),
-        "count_peak_rss_mb": _figure([c["peak_rss_mb"] for c in count], "MB"),
-        "profile_mb_per_s": _figure([size / 1e6 / p["seconds"] for p in profile], "MB/s"),
+        "profile_cpu_s": figure([p["cpu_seconds"] for p in profile], "s"),
+        "count_cpu_s": figure([c["cpu_seconds"] for c in count], "s"),
+        "profile_peak_rss_mb": figure([p["peak_rss_mb"] for p in profile], "MB"),
+        "count_peak_rss_mb": figure([c["peak_rss_mb"] for c in count], "MB"),
+        "profile_mb_per_s": figure([size / 1e6 / p["seconds"] for p in profile], "MB/s"),
     }
 
 
@@ -176,9 +168,9 @@ def _ydata_figures(
         return {}
     ours = statistics.median(p["seconds"] for p in profile)
     return {
-        "ydata_minimal_s": _figure([y["seconds"] for y in ydata], "s"),
-        "ydata_minimal_peak_rss_mb": _figure([y["peak_rss_mb"] for y in ydata], "MB"),
-        "ydata_vs_profile_ratio": _figure([y["seconds"] / ours for y in ydata], "ratio"),
+        "ydata_minimal_s": figure([y["seconds"] for y in ydata], "s"),
+        "ydata_minimal_peak_rss_mb": figure([y["peak_rss_mb"] for y in ydata], "MB"),
+        "ydata_vs_profile_ratio": figure([y["seconds"] / ours for y in ydata], "ratio"),
     }
 
 

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from prefect import task
-
 from agents import analyzer
 from agents.contracts import AnalysisResult, PipelineRequest
 from agents.rendering import default_renderer
-from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
+from tasks.common import agent_task, backend_spec, publish
 
 
-@task(
-    name="analyzer",
-    retries=2,
-    retry_delay_seconds=2,
-    retry_condition_fn=retry_transient,
-    cache_policy=AGENT_CACHE,
-    persist_result=True,
-)
+@agent_task("analyzer")
 def analyze_request(
     request: PipelineRequest, llm_block: str = "", csv_digest: str = ""
 ) -> AnalysisResult:

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import task
-
 from agents import code_generator
 from agents.contracts import AnalysisResult, GeneratedCode, ReviewReport
 from agents.rendering import default_renderer
-from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
+from tasks.common import agent_task, backend_spec, publish
 
 
-@task(
-    name="code-generator",
-    retries=2,
-    retry_delay_seconds=2,
-    retry_condition_fn=retry_transient,
-    cache_policy=AGENT_CACHE,
-    persist_result=True,
-)
+@agent_task("code-generator")
 def generate_code(analysis: AnalysisResult, project_dir: str, llm_block: str = "") -> GeneratedCode:
     """Render the project the plan describes into ``project_dir``."""
     return code_generator.generate(
@@ -27,7 +18,7 @@ def generate_code(analysis: AnalysisResult, project_dir: str, llm_block: str = "
     )
 
 
-@task(name="code-repair", retries=1, cache_policy=AGENT_CACHE, persist_result=True)
+@agent_task("code-repair", retries=1)
 def repair_code(code: GeneratedCode, report: ReviewReport) -> GeneratedCode:
     """Fix what the review found blocking, then hand the project back for another review."""
     return code_generator.repair(code, report)

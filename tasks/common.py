@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from prefect import Task
+from prefect import Task, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import INPUTS, TASK_SOURCE
 from prefect.client.schemas.objects import TaskRun
@@ -27,6 +27,19 @@ def retry_transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) 
     if isinstance(error, ToolFailed | SandboxTimeout):
         return True
     return not isinstance(error, Ag2SdlcError)
+
+
+def agent_task(name: str, *, retries: int = 2) -> Any:
+    """The decorator every agent task shares: retried on transient failures only, cached on
+    its inputs and source, results persisted so re-runs and resumed runs reuse them."""
+    return task(
+        name=name,
+        retries=retries,
+        retry_delay_seconds=2,
+        retry_condition_fn=retry_transient,
+        cache_policy=AGENT_CACHE,
+        persist_result=True,
+    )
 
 
 def backend_spec(llm_block: str) -> BackendSpec:

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import task
-
 from agents import devops
 from agents.contracts import CloudProvider, DeploymentBundle, GeneratedCode
 from agents.rendering import default_renderer
-from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
+from tasks.common import agent_task, backend_spec, publish
 
 
-@task(
-    name="devops",
-    retries=2,
-    retry_delay_seconds=2,
-    retry_condition_fn=retry_transient,
-    cache_policy=AGENT_CACHE,
-    persist_result=True,
-)
+@agent_task("devops")
 def build_deployment(
     code: GeneratedCode, project_name: str, cloud: CloudProvider, llm_block: str = ""
 ) -> DeploymentBundle:

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import task
-
 from agents import reviewer
 from agents.contracts import GeneratedCode, ReviewReport
 from agents.rendering import default_renderer
 from services.sandbox import Sandbox
 from services.settings import get_settings
-from tasks.common import AGENT_CACHE, backend_spec, publish, retry_transient
+from tasks.common import agent_task, backend_spec, publish
 
 
-@task(
-    name="reviewer",
-    retries=1,
-    retry_delay_seconds=2,
-    retry_condition_fn=retry_transient,
-    cache_policy=AGENT_CACHE,
-    persist_result=True,
-)
+@agent_task("reviewer", retries=1)
 def review_code(
     code: GeneratedCode, env_dir: str, run_tests: bool = True, llm_block: str = ""
 ) -> ReviewReport:

@@ -24,16 +24,10 @@ from services.deploy import LocalDeployer
 from services.git import GitPublisher
 from services.sandbox import Sandbox
 from services.settings import get_settings
-from tasks.common import AGENT_CACHE, artifact_key, backend_spec, publish, retry_transient
+from tasks.common import agent_task, artifact_key, backend_spec, publish
 
 
-@task(
-    name="validator",
-    retries=1,
-    retry_condition_fn=retry_transient,
-    cache_policy=AGENT_CACHE,
-    persist_result=True,
-)
+@agent_task("validator", retries=1)
 def validate_release(
     analysis: AnalysisResult,
     code: GeneratedCode,
