@@ -8,6 +8,7 @@ and asks a human before anything leaves the workspace.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any, Literal
 
 from prefect import flow, get_run_logger
@@ -54,12 +55,13 @@ def review_until_clean(
     code: GeneratedCode, *, env_dir: str, rounds: int, run_tests: bool, llm_block: str
 ) -> tuple[GeneratedCode, ReviewReport]:
     """Review, and repair while the review blocks, at most ``rounds`` times."""
-    report = review_code(code, env_dir, run_tests, llm_block)
+    review = review_code.with_options(refresh_cache=not Path(env_dir).is_dir())
+    report = review(code, env_dir, run_tests, llm_block)
     for _ in range(rounds):
         if not report.is_blocking:
             break
         code = repair_code(code, report)
-        report = review_code(code, env_dir, run_tests, llm_block)
+        report = review(code, env_dir, run_tests, llm_block)
     return code, report
 
 
@@ -129,7 +131,11 @@ def sdlc_pipeline(
     analysis = analyze_request(to_analyze, llm_block, csv_digest=file_digest(to_analyze))
     artifacts = ArtifactPublisher()  # artifacts go out while the next agent works
     artifacts.submit(publish_analysis, analysis)
-    code = generate_code(analysis, str(workspace.project_dir), llm_block)
+    # A cached result is only as good as the files it describes: regenerate (and re-review, which
+    # also rebuilds the environment the release deploys from) when they are gone.
+    code = generate_code.with_options(refresh_cache=not workspace.project_dir.is_dir())(
+        analysis, str(workspace.project_dir), llm_block
+    )
     code, report = review_until_clean(
         code,
         env_dir=env_dir,

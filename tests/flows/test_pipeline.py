@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import threading
 import time
 import uuid
@@ -132,15 +133,30 @@ class TestApprovalForm:
         """The same request again: every agent task is a cache hit."""
         run = Run(request=REQUEST, project_name=REJECTED_NAME, approval_timeout=1)
         run.finish()
-        flow_run = run.flow_run()
-        assert flow_run is not None
-        with get_client(sync_client=True) as client:
-            tasks = client.read_task_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
-            )
-        states = {t.name.rsplit("-", 1)[0]: t.state.name for t in tasks if t.state}
+        states = _task_states(run)
         for agent in ("analyzer", "code-generator", "reviewer", "devops", "validator"):
             assert states.get(agent) == "Cached", states
+
+    def test_a_deleted_workspace_is_regenerated_not_served_from_cache(self) -> None:
+        """Cached results describe files: with the workspace gone, the agents run again."""
+        shutil.rmtree(_workspace(REJECTED_NAME))
+        run = Run(request=REQUEST, project_name=REJECTED_NAME, approval_timeout=1)
+        run.finish()
+        states = _task_states(run)
+        assert states["analyzer"] == "Cached"
+        assert states["code-generator"] == "Completed"
+        assert states["reviewer"] == "Completed"
+        assert (_workspace(REJECTED_NAME) / "project" / "app" / "main.py").is_file()
+
+
+def _task_states(run: Run) -> dict[str, str]:
+    flow_run = run.flow_run()
+    assert flow_run is not None
+    with get_client(sync_client=True) as client:
+        tasks = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
+        )
+    return {t.name.rsplit("-", 1)[0]: t.state.name for t in tasks if t.state}
 
 
 class TestRelease:
