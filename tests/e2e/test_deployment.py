@@ -218,3 +218,16 @@ class TestNightlyCsvAnalysis:
         assert drift
         assert "Column 'coupon' was added." in str(drift[0].data)
         assert "Column 'amount' changed type" in str(drift[0].data)
+
+    def test_nightly_location_comes_from_the_environment_at_deploy_time(
+        self, deployed: tuple[Settings, dict[str, str]]
+    ) -> None:
+        """prefect.yaml's `{{ $AG2_SDLC_NIGHTLY_CSV }}` was resolved (unset here: empty)."""
+        _, env = deployed
+        with (
+            temporary_settings(updates={PREFECT_API_URL: env["PREFECT_API_URL"]}),
+            get_client(sync_client=True) as client,
+        ):
+            nightly = client.read_deployment_by_name("csv-analysis/nightly")
+        assert nightly.parameters["csv_location"] == os.environ.get("AG2_SDLC_NIGHTLY_CSV", "")
+        assert [s.schedule.cron for s in nightly.schedules] == ["0 2 * * *"]  # type: ignore[union-attr]
