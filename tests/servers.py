@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from services.processes import free_port, log_tail, process_alive, spawn_detached, stop_process
 
@@ -88,6 +89,25 @@ def moto_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()
+
+
+@contextlib.contextmanager
+def moto_bucket(bucket: str, *, block_name: str) -> Iterator[Any]:
+    """moto with ``bucket`` created and an ``AwsCredentials`` block named ``block_name`` saved
+    (needs a Prefect API) that points at it; yields a boto3 S3 client for the test's own use."""
+    import boto3
+    from prefect_aws import AwsClientParameters, AwsCredentials
+
+    with moto_server() as endpoint:
+        keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}  # any key
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **keys)
+        s3.create_bucket(Bucket=bucket)
+        AwsCredentials(
+            **keys,
+            region_name="us-east-1",
+            aws_client_parameters=AwsClientParameters(endpoint_url=endpoint),
+        ).save(block_name, overwrite=True)
+        yield s3
 
 
 @contextlib.contextmanager

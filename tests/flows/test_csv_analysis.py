@@ -97,26 +97,9 @@ class TestCsvAnalysisFlow:
 class TestCloudLocations:
     def test_s3_location_is_fetched_through_the_block_and_drift_is_reported(self) -> None:
         """An s3:// location (moto) is read through an AWS block on each run; drift is named."""
-        import boto3
-        from prefect_aws import AwsClientParameters, AwsCredentials
+        from tests.servers import moto_bucket
 
-        from tests.servers import moto_server
-
-        with moto_server() as endpoint:
-            s3 = boto3.client(
-                "s3",
-                endpoint_url=endpoint,
-                region_name="us-east-1",
-                aws_access_key_id="testing",  # moto accepts any key
-                aws_secret_access_key="testing",
-            )
-            s3.create_bucket(Bucket="lake")
-            AwsCredentials(
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-                region_name="us-east-1",
-                aws_client_parameters=AwsClientParameters(endpoint_url=endpoint),
-            ).save("moto-nightly", overwrite=True)
+        with moto_bucket("lake", block_name="moto-nightly") as s3:
             location = "s3://lake/daily/Sensor Readings.csv"
             s3.put_object(
                 Bucket="lake", Key="daily/Sensor Readings.csv", Body=b"id,temp\n1,20.5\n2,21\n"

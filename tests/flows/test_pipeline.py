@@ -205,28 +205,11 @@ def _assert_nowhere(secret: str, run_id: uuid.UUID, data_home: Path) -> None:
 class TestCsvFromS3:
     def test_s3_csv_request_is_fetched_and_its_columns_become_the_plan(self) -> None:
         """A CSV request at s3:// (moto) is read through an AWS block; columns become fields."""
-        import boto3
-        from prefect_aws import AwsClientParameters, AwsCredentials
+        from tests.servers import moto_bucket
 
-        from tests.servers import moto_server
-
-        with moto_server() as endpoint:
-            s3 = boto3.client(
-                "s3",
-                endpoint_url=endpoint,
-                region_name="us-east-1",
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",  # moto's own
-            )
-            s3.create_bucket(Bucket="requests")
+        with moto_bucket("requests", block_name="moto-test") as s3:
             body = b"Title,Price,In Stock\nDune,9.5,yes\nEmma,7.25,no\n"
             s3.put_object(Bucket="requests", Key="shop/books.csv", Body=body)
-            AwsCredentials(
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-                region_name="us-east-1",
-                aws_client_parameters=AwsClientParameters(endpoint_url=endpoint),
-            ).save("moto-test", overwrite=True)
             run = Run(
                 csv_location="s3://requests/shop/books.csv",
                 project_name="s3-books",
