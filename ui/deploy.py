@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -34,28 +35,30 @@ def _prefect(args: list[str], *, env: dict[str, str], timeout: float = 180) -> s
     return done.stdout
 
 
-def deployment_exists(name: str = DEPLOYMENT) -> bool:
+def deployed_from_here(name: str = DEPLOYMENT) -> bool:
+    """Whether ``name`` exists and its workers load the flows from this checkout."""
     from prefect.client.orchestration import get_client
     from prefect.exceptions import ObjectNotFound
 
     with get_client(sync_client=True) as client:
         try:
-            client.read_deployment_by_name(name)
+            deployment = client.read_deployment_by_name(name)
         except ObjectNotFound:
             return False
-    return True
+    return str(PROJECT_ROOT) in json.dumps(deployment.pull_steps or [])
 
 
 def deploy(settings: Settings, server_env: dict[str, str], *, force: bool = True) -> int:
     """Create the work pool, register blocks, deploy prefect.yaml, start a worker.
 
     Returns the worker's process id. With ``force=False`` the deploy steps are skipped when
-    the deployment already exists (the worker is still started if it is not running).
+    the deployment already exists for this checkout (the worker is still started if it is not
+    running).
     """
     env = {**os.environ, **server_env}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("PREFECT_WORKER_QUERY_SECONDS", "2")
-    if force or not deployment_exists():
+    if force or not deployed_from_here():
         pools = _prefect(["work-pool", "ls"], env=env)
         if WORK_POOL not in pools:
             _prefect(["work-pool", "create", WORK_POOL, "--type", "process"], env=env)
