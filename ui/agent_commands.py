@@ -94,14 +94,19 @@ def devops_command(args: argparse.Namespace) -> BaseModel:
     )
 
 
+def add_request_arguments(parser: argparse.ArgumentParser) -> None:
+    """--text or --csv, --name and --cloud: what `run` and `analyze` both take."""
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--text", help="The request, in words.")
+    source.add_argument("--csv", help="A CSV file to build around.")
+    parser.add_argument("--name", help="Project name (lowercase letters, digits, dashes).")
+    parser.add_argument("--cloud", default="local", help="aws, gcp, azure or local.")
+
+
 def add_agent_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register the four single-agent commands on the CLI's subparsers."""
     analyze = commands.add_parser("analyze", help="Run the Analyzer & Planner alone.")
-    source = analyze.add_mutually_exclusive_group(required=True)
-    source.add_argument("--text", help="The request, in words.")
-    source.add_argument("--csv", help="A CSV file to build around.")
-    analyze.add_argument("--name", help="Project name (lowercase, dashes).")
-    analyze.add_argument("--cloud", default="local", help="aws, gcp, azure or local.")
+    add_request_arguments(analyze)
     analyze.set_defaults(agent=analyze_command)
 
     generate = commands.add_parser("generate", help="Run the Code Generator on a plan.")

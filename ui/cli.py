@@ -22,7 +22,7 @@ from agents.errors import Ag2SdlcError, InvalidRequest
 from services.deploy import LocalDeployer
 from services.sandbox import Sandbox
 from services.settings import Settings, get_settings
-from ui.agent_commands import add_agent_commands
+from ui.agent_commands import add_agent_commands, add_request_arguments
 from ui.server import LocalServer, stop_worker
 
 
@@ -185,11 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     deploy.set_defaults(handler=deploy_command)
 
     run = commands.add_parser("run", help="Start a pipeline run.")
-    source = run.add_mutually_exclusive_group(required=True)
-    source.add_argument("--text", help="The request, in words.")
-    source.add_argument("--csv", help="A CSV file to build around.")
-    run.add_argument("--name", help="Project name (lowercase letters, digits, dashes).")
-    run.add_argument("--cloud", default="local", help="aws, gcp, azure or local.")
+    add_request_arguments(run)
     run.add_argument("--approve", action="store_true", help="Approve at the pause.")
     run.add_argument("--reviewer", help="Who approves (with --approve).")
     run.add_argument("--comment", default="Approved from the ag2-sdlc CLI.")

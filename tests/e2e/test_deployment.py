@@ -87,6 +87,19 @@ def _trigger(env: dict[str, str], name: str, *extra: str) -> UUID:
     return UUID(match.group(1))
 
 
+def _approve_and_finish(api_url: str, run_id: UUID, *, pause_name: str, comment: str) -> None:
+    """Wait for the approval pause, approve through the API, and see the run complete."""
+    paused = _wait(api_url, run_id, {StateType.PAUSED, StateType.FAILED, StateType.CRASHED}, 600)
+    assert paused.state is not None
+    assert paused.state.type == StateType.PAUSED, paused.state
+    assert paused.state.name == pause_name, paused.state
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        resume(run_id, approved=True, reviewer="e2e", comment=comment)
+    final = _wait(api_url, run_id, {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED}, 300)
+    assert final.state is not None
+    assert final.state.type == StateType.COMPLETED, final.state
+
+
 class TestDeploymentRun:
     def test_deployment_run_pauses_and_completes_after_api_approval(
         self, deployed: tuple[Settings, dict[str, str]]
@@ -95,19 +108,7 @@ class TestDeploymentRun:
         settings, env = deployed
         api_url = env["PREFECT_API_URL"]
         run_id = _trigger(env, "e2e-recipes")
-
-        paused = _wait(
-            api_url, run_id, {StateType.PAUSED, StateType.FAILED, StateType.CRASHED}, 600
-        )
-        assert paused.state is not None
-        assert paused.state.type == StateType.PAUSED, paused.state
-        with temporary_settings(updates={PREFECT_API_URL: api_url}):
-            resume(run_id, approved=True, reviewer="e2e", comment="looks good")
-        final = _wait(
-            api_url, run_id, {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED}, 300
-        )
-        assert final.state is not None
-        assert final.state.type == StateType.COMPLETED, final.state
+        _approve_and_finish(api_url, run_id, pause_name="Paused", comment="looks good")
         assert (settings.git_remotes_dir / "e2e-recipes.git").is_dir()
 
 
@@ -119,18 +120,7 @@ class TestSuspendMode:
         settings, env = deployed
         api_url = env["PREFECT_API_URL"]
         run_id = _trigger(env, "e2e-suspend", "approval_mode=suspend")
-        paused = _wait(
-            api_url, run_id, {StateType.PAUSED, StateType.FAILED, StateType.CRASHED}, 600
-        )
-        assert paused.state is not None
-        assert paused.state.name == "Suspended", paused.state
-        with temporary_settings(updates={PREFECT_API_URL: api_url}):
-            resume(run_id, approved=True, reviewer="e2e", comment="after a break")
-        final = _wait(
-            api_url, run_id, {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED}, 300
-        )
-        assert final.state is not None
-        assert final.state.type == StateType.COMPLETED, final.state
+        _approve_and_finish(api_url, run_id, pause_name="Suspended", comment="after a break")
         assert (settings.git_remotes_dir / "e2e-suspend.git").is_dir()
 
 
