@@ -73,6 +73,10 @@ def process_alive(pid: int, *, argv_has: Sequence[str] = ()) -> bool:
         return not argv_has  # no /proc (not Linux): trust the signal check alone
     if state == "Z":
         return False
+    if argv == [""] and child is not None:
+        # Our own unreaped child in the middle of a second exec (uv's /bin/sh launcher on long
+        # venv paths): the kernel shows an empty argv for that instant; the pid is still ours.
+        return True
     return not argv_has or (session == pid and all(word in argv for word in argv_has))
 
 
