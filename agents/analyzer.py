@@ -17,6 +17,7 @@ from agents.contracts import (
     Analysis,
     AnalysisResult,
     CloudProvider,
+    DatasetPlan,
     Entity,
     FieldType,
     Infrastructure,
@@ -24,9 +25,9 @@ from agents.contracts import (
     ProjectKind,
     ProjectPlan,
     TaskItem,
-    TechChoice,
 )
 from agents.kind_inference import OUT_OF_SCOPE
+from agents.kinds import KINDS, choose_key, choose_target, tech_stack
 from agents.llm import BackendSpec, consult_sync
 from agents.naming import entity_name, field_identifier
 from agents.profiling import CsvProfile, profile_csv
@@ -52,6 +53,7 @@ class ProfileSummary(BaseModel):
     stem: str = Field(max_length=200)
     rows: int = Field(ge=0)
     delimiter: str = Field(max_length=1)
+    encoding: str = Field("utf-8", max_length=20)
     columns: list[ColumnSummary] = Field(max_length=500)
     candidate_key: str | None = Field(None, max_length=300)
     candidate_target: str | None = Field(None, max_length=300)
@@ -63,6 +65,7 @@ class ProfileSummary(BaseModel):
             stem=profile.stem,
             rows=profile.rows,
             delimiter=profile.delimiter,
+            encoding=profile.encoding,
             columns=[
                 ColumnSummary(
                     name=c.name,
@@ -87,6 +90,7 @@ class AnalyzerInput(BaseModel):
     cloud_provider: CloudProvider
     text: str | None = Field(None, max_length=20_000)
     csv_profile: ProfileSummary | None = None
+    project_kind: ProjectKind | None = Field(None, description="Chosen by the user; else infer.")
 
 
 def _not_covered(text: str) -> list[str]:
@@ -108,6 +112,32 @@ def _entities_from_profile(profile: ProfileSummary) -> list[Entity]:
         for column in profile.columns[:40]
     ]
     return [Entity.model_validate({"name": entity_name(profile.stem), "fields": fields})]
+
+
+def _dataset(data: AnalyzerInput, kind: ProjectKind, entity: Entity) -> DatasetPlan | None:
+    """The data plan: the CSV's facts, or synthetic rows for a pipeline asked for in text."""
+    profile = data.csv_profile
+    if profile is None:
+        if kind not in ("ml_pipeline", "etl_pipeline"):
+            return None
+        target, key = choose_target(entity), choose_key(entity)
+        return DatasetPlan(
+            source="synthetic",
+            target=target.name if target else None,
+            key=key.name if key else None,
+        )
+    by_name = {c.name: c.identifier for c in profile.columns}
+    target = choose_target(entity, by_name.get(profile.candidate_target or ""))
+    key = choose_key(entity, by_name.get(profile.candidate_key or ""))
+    return DatasetPlan(
+        source="csv",
+        file_name=f"{profile.stem[:110]}.csv",
+        delimiter=profile.delimiter,
+        encoding=profile.encoding,
+        rows=profile.rows,
+        target=target.name if target else None,
+        key=key.name if key else None,
+    )
 
 
 def plan_for(data: AnalyzerInput) -> AnalysisResult:
@@ -134,44 +164,43 @@ def plan_for(data: AnalyzerInput) -> AnalysisResult:
             for e in entities
         ]
         not_covered = _not_covered(text)
-    names = [e.name for e in entities]
+    if data.project_kind is not None and data.project_kind != kind:
+        evidence = [f"The request asks for a {data.project_kind} explicitly.", *evidence]
+        kind = data.project_kind
+    names = ", ".join(e.name for e in entities)
+    profile_of_kind = KINDS[kind]
     complexity = min(10, 2 + len(entities) + sum(len(e.fields) for e in entities) // 8)
     return AnalysisResult(
         analysis=Analysis(
             data_shape=shape[:500],
             key_insights=[i[:500] for i in insights[:20]],
             project_type=kind,
-            evidence=evidence[:10],
+            evidence=[e[:500] for e in evidence[:10]],
             not_covered=not_covered,
         ),
         project_plan=ProjectPlan(
             project_name=data.project_name,
-            goals=[f"Manage {', '.join(names)} through a tested HTTP API."[:500]],
-            requirements=[
-                f"Create, read, update, delete and list {name} records." for name in names
-            ]
+            goals=[profile_of_kind.goal.format(names=names)[:500]],
+            requirements=[r.format(names=names)[:500] for r in profile_of_kind.requirements]
             + ["Expose /health for orchestration.", "Ship with automated tests."],
         ),
-        folder_structure=["app/", "app/routers/", "tests/", "k8s/", "Dockerfile", "README.md"],
-        tech_stack=[
-            TechChoice(name="FastAPI", reason="Typed HTTP API with OpenAPI docs out of the box."),
-            TechChoice(name="SQLAlchemy + SQLite", reason="Relational storage with no server."),
-            TechChoice(name="pytest", reason="The generated tests run in CI and in review."),
-        ],
+        folder_structure=list(profile_of_kind.folders),
+        tech_stack=tech_stack(kind),
         task_breakdown=[
             TaskItem(title="Analyse the request and plan the project", owner="analyzer"),
-            TaskItem(title="Generate models, routes and tests", owner="code_generator"),
+            TaskItem(title="Generate the code and its tests", owner="code_generator"),
             TaskItem(title="Review with static analysis and the test suite", owner="reviewer"),
             TaskItem(title="Write container and Kubernetes manifests", owner="devops"),
             TaskItem(title="Validate gates and release after approval", owner="validator"),
             TaskItem(title="Approve or reject the release", owner="human"),
         ],
         infrastructure=Infrastructure(
-            cloud_provider=data.cloud_provider, services=["container runtime", "sqlite volume"]
+            cloud_provider=data.cloud_provider, services=list(profile_of_kind.services)
         ),
         entities=entities,
         complexity=complexity,
         refused_instructions=refused_instructions(text),
+        dataset=_dataset(data, kind, entities[0]),
     )
 
 
@@ -179,7 +208,7 @@ offline.register("analyzer", lambda payload: plan_for(AnalyzerInput.model_valida
 
 
 def _merge_measured(
-    answer: AnalysisResult, measured: AnalysisResult, *, from_csv: bool
+    answer: AnalysisResult, measured: AnalysisResult, *, from_csv: bool, chosen_kind: bool = False
 ) -> AnalysisResult:
     """Keep the model's prose, but measured facts (name, cloud, columns, refusals) win."""
     updates: dict[str, Any] = {
@@ -192,10 +221,15 @@ def _merge_measured(
         "refused_instructions": sorted(
             set(answer.refused_instructions) | set(measured.refused_instructions)
         )[:10],
+        "dataset": measured.dataset,
     }
+    if chosen_kind:
+        updates["analysis"] = answer.analysis.model_copy(
+            update={"project_type": measured.analysis.project_type}
+        )
     if from_csv:
         updates["entities"] = measured.entities
-        updates["analysis"] = answer.analysis.model_copy(
+        updates["analysis"] = updates.get("analysis", answer.analysis).model_copy(
             update={"data_shape": measured.analysis.data_shape}
         )
     return answer.model_copy(update=updates)
@@ -215,9 +249,15 @@ def analyze(request: PipelineRequest, *, spec: BackendSpec) -> AnalysisResult:
         cloud_provider=request.cloud_provider,
         text=request.text,
         csv_profile=ProfileSummary.of(profile) if profile else None,
+        project_kind=request.project_kind,
     )
     answer, trace = consult_sync(role="analyzer", payload=data, schema=AnalysisResult, spec=spec)
-    merged = _merge_measured(answer, plan_for(data), from_csv=profile is not None)
+    merged = _merge_measured(
+        answer,
+        plan_for(data),
+        from_csv=profile is not None,
+        chosen_kind=request.project_kind is not None,
+    )
     return merged.model_copy(update={"llm": trace})
 
 

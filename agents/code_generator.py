@@ -1,4 +1,7 @@
-"""Agent 2, the Code Generator: renders a FastAPI CRUD REST API from the analyzer's plan.
+"""Agent 2, the Code Generator: renders the plan's kind of project from ``templates/apps``.
+
+Five kinds, one serving contract: every project exposes ``app.main:app`` (ASGI) with a
+``/health`` route, so packaging, review and deployment need no per-kind branches.
 
 The model is asked for a small design (table names, routes, sample values for tests, a README
 summary); the plan's measured facts win over it. Everything that reaches generated code is a
@@ -22,7 +25,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agents import offline
+from agents import offline, sample_data
 from agents.contracts import (
     AnalysisResult,
     CodeStatistics,
@@ -30,6 +33,7 @@ from agents.contracts import (
     EntityField,
     GeneratedCode,
     GeneratedFile,
+    ProjectKind,
     ReviewReport,
 )
 from agents.errors import ToolFailed
@@ -38,17 +42,42 @@ from agents.rendering import Renderer, default_renderer
 
 logger = logging.getLogger(__name__)
 
-PINS = {
-    "fastapi": "0.165.0",
-    "uvicorn": "0.54.0",
-    "sqlalchemy": "2.1.9",
-    "pydantic": "2.14.3",
-    "pydantic-settings": "2.16.3",
-    "httpx": "0.28.1",
-    "pytest": "9.2.0",
-}
+_COMMON = {"pydantic": "2.14.3", "pydantic-settings": "2.16.3", "pytest": "9.2.0"}
+_ASGI = {"fastapi": "0.165.0", "uvicorn": "0.54.0", "httpx": "0.28.1"}
+PINS_BY_KIND: dict[ProjectKind, dict[str, str]] = {
+    "rest_api": {**_ASGI, "sqlalchemy": "2.1.9", **_COMMON},
+    "web_app": {
+        "flask": "3.1.3", "flask-wtf": "1.3.0", "wtforms": "3.3.2", "sqlalchemy": "2.1.9",
+        "a2wsgi": "1.10.10", "uvicorn": "0.54.0", **_COMMON,
+    },
+    "ml_pipeline": {
+        "scikit-learn": "1.9.1", "joblib": "1.6.0", "pandas": "3.1.1", "numpy": "2.4.6",
+        **_ASGI, **_COMMON,
+    },
+    # Prefect 3.8's own server (used by its test harness) needs fastapi < 0.151.
+    "etl_pipeline": {
+        "prefect": "3.8.8", "fastapi": "0.150.0", "uvicorn": "0.54.0", "httpx": "0.28.1",
+        **_COMMON,
+    },
+    "microservices": {**_ASGI, "sqlalchemy": "2.1.9", **_COMMON},
+}  # fmt: skip
+PINS = PINS_BY_KIND["rest_api"]
 RUFF_PIN = "0.17.6"
-TECH_STACK = ["Python 3.11", "SQLite", *(f"{name} {version}" for name, version in PINS.items())]
+SAMPLE_FILE = "data/sample.csv"
+# How pipeline kinds run end to end on their sample data (arguments to the project's python).
+PIPELINE_COMMANDS: dict[str, list[list[str]]] = {
+    "ml_pipeline": [["-m", "pipeline.train"], ["-m", "pipeline.predict", SAMPLE_FILE]],
+    "etl_pipeline": [["-m", "etl.flow"]],
+}
+
+
+def tech_stack_of(kind: ProjectKind) -> list[str]:
+    """The generated project's stack as reported: Python, storage and the pinned packages."""
+    pins = PINS_BY_KIND[kind]
+    return ["Python 3.11", "SQLite", *(f"{name} {version}" for name, version in pins.items())]
+
+
+TECH_STACK = tech_stack_of("rest_api")
 
 _TABLE = re.compile(r"^(?!sqlite_)[a-z][a-z0-9_]{0,62}$")
 _ROUTE = re.compile(r"^/[a-z][a-z0-9-]{0,62}$")
@@ -202,6 +231,7 @@ def _fields(entity: Entity, sample: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "attr": _unique(_safe_attr(field.name), attrs),
                 "json": json_name,
+                "source": field.source_name or json_name,
                 "query": _unique(query, queries),
                 "type": field.type,
                 "required": field.required,
@@ -252,55 +282,153 @@ def _resources(analysis: AnalysisResult, design: CodeDesign) -> list[dict[str, A
     return resources
 
 
+def _dataset(
+    analysis: AnalysisResult,
+    resources: list[dict[str, Any]],
+    csv_path: Path | None,
+    project_dir: Path,
+    *,
+    write_file: bool,
+) -> dict[str, Any] | None:
+    """Rows for the project: the CSV's first rows or synthetic ones; samples for its tests.
+
+    CSV rows replace the first resource's sample values (the tests then use rows from the file);
+    pipelines also get them as ``data/sample.csv`` with the source's own headers.
+    """
+    plan = analysis.dataset
+    if plan is None or not resources:
+        return None
+    resource = resources[0]
+    fields = resource["fields"]
+    columns = [
+        sample_data.Column(
+            header=f["source"], name=f["json"], type=f["type"], required=f["required"]
+        )
+        for f in fields
+    ]
+    by_name = {f["json"]: f for f in fields}
+    plan_to_json = {
+        e.name: f["json"] for e, f in zip(analysis.entities[0].fields, fields, strict=False)
+    }
+    target = by_name.get(plan_to_json.get(plan.target or "", ""))
+    key = by_name.get(plan_to_json.get(plan.key or "", ""))
+    if plan.source == "csv" and csv_path is not None:
+        raw = sample_data.read_csv_rows(csv_path, plan, [c.header for c in columns])
+    else:
+        raw = sample_data.synthetic_rows(
+            columns,
+            target=target["json"] if target else None,
+            key=key["json"] if key else None,
+            seed=analysis.project_plan.project_name,
+        )
+    rows = sample_data.clean(raw, columns, key["json"] if key else None)
+    _sample_from_rows(resource, rows)
+    if write_file:
+        sample_data.write_csv(project_dir / SAMPLE_FILE, [c.header for c in columns], raw)
+    values = [row[target["json"]] for row in rows] if target else []
+    task = sample_data.learning_task(target["type"] if target else None, values)
+    classes = sorted({str(v) for v in values if v is not None}) if task == "classification" else []
+    return {
+        "path": SAMPLE_FILE,
+        "source": "csv" if plan.source == "csv" and csv_path is not None else "synthetic",
+        "file_name": plan.file_name,
+        "columns": fields,
+        "target": target,
+        "key": key,
+        "features": [f for f in fields if f is not target and f is not key],
+        "task": task,
+        "classes": classes[:50],
+        "raw_rows": len(raw),
+        "clean_rows": len(rows),
+        "first": rows[0] if rows else None,
+    }
+
+
+def _sample_from_rows(resource: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    """Use the first complete-enough rows as the resource's test samples, field by field."""
+    for field in resource["fields"]:
+        values = [row.get(field["json"]) for row in rows]
+        value = next((v for v in values if _checked(field["type"], v) is not None), None)
+        if value is None:
+            continue
+        value = _checked(field["type"], value)
+        other = next(
+            (c for v in values if (c := _checked(field["type"], v)) is not None and c != value),
+            None,
+        )
+        field["sample"], field["changed"] = (
+            value,
+            other if other is not None else _changed(field["type"], value),
+        )
+    resource["sample"] = {f["json"]: f["sample"] for f in resource["fields"]}
+    resource["changed"] = {f["json"]: f["changed"] for f in resource["fields"]}
+
+
 def generate(
     analysis: AnalysisResult,
     *,
     project_dir: Path,
     spec: BackendSpec,
     renderer: Renderer | None = None,
+    csv_path: Path | None = None,
 ) -> GeneratedCode:
-    """Render a FastAPI CRUD REST API for the plan's entities into ``project_dir``.
+    """Render the plan's kind of project for its entities into ``project_dir``.
 
     Args:
-        analysis: The analyzer's plan; its entities become resources.
+        analysis: The analyzer's plan; its kind picks the template tree, its entities become
+            models, routes, forms or pipeline columns.
         project_dir: Directory the project is written into (created if missing).
         spec: The LLM backend asked for the design.
         renderer: Template renderer; a default one over ``templates/`` if omitted.
+        csv_path: The request's CSV (already fetched); its first rows become the tests' data.
 
     Returns:
         The generated project's files and statistics, counted on disk.
     """
+    kind = analysis.analysis.project_type
     design, trace = consult_sync(
         role="code_generator", payload=analysis, schema=CodeDesign, spec=spec
     )
     resources = _resources(analysis, design)
+    project_dir = project_dir.resolve()
+    project_dir.mkdir(parents=True, exist_ok=True)
+    dataset = _dataset(
+        analysis,
+        resources,
+        csv_path,
+        project_dir,
+        write_file=kind in ("ml_pipeline", "etl_pipeline"),
+    )
     fields = [f for r in resources for f in r["fields"]]
     context = {
+        "kind": kind,
         "project_name": analysis.project_plan.project_name,
         "summary": design.readme_summary.strip() or design_for(analysis).readme_summary,
         "goals": analysis.project_plan.goals,
         "resources": resources,
         "modules": sorted(r["module"] for r in resources),
         "uses_dates": any(f["type"] in ("date", "datetime") for f in fields),
-        "pins": PINS,
+        "dataset": dataset,
+        "pins": PINS_BY_KIND[kind],
         "ruff_pin": RUFF_PIN,
     }
     renderer = renderer or default_renderer()
-    project_dir = project_dir.resolve()
-    project_dir.mkdir(parents=True, exist_ok=True)
-    renderer.render_tree("apps/rest_api/base", project_dir, context)
-    for resource in resources:
-        extra = {"resource": resource, "module": resource["module"]}
-        renderer.render_tree("apps/rest_api/resource", project_dir, {**context, **extra})
+    renderer.render_tree(f"apps/{kind}/base", project_dir, context)
+    if (renderer.root / "apps" / kind / "resource").is_dir():
+        for resource in resources:
+            extra = {"resource": resource, "module": resource["module"]}
+            renderer.render_tree(f"apps/{kind}/resource", project_dir, {**context, **extra})
     # Long identifiers make long lines; the formatter wraps them the same way every time.
     _ruff(["format", "--quiet", "."], project_dir)
     files, stats = scan_project(project_dir)
-    logger.info("generated %d files, %d lines in %s", stats.files, stats.lines, project_dir)
+    logger.info(
+        "generated %s: %d files, %d lines in %s", kind, stats.files, stats.lines, project_dir
+    )
     return GeneratedCode(
         project_path=str(project_dir),
-        project_kind="rest_api",
+        project_kind=kind,
         generated_files=files,
-        tech_stack=TECH_STACK,
+        tech_stack=tech_stack_of(kind),
         code_statistics=stats,
         llm=trace,
     )

@@ -26,6 +26,13 @@ WorkflowStatus = Literal[
 ]
 
 CLOUD_PROVIDERS: tuple[str, ...] = ("aws", "gcp", "azure", "local")
+PROJECT_KINDS: tuple[str, ...] = (
+    "rest_api",
+    "web_app",
+    "ml_pipeline",
+    "etl_pipeline",
+    "microservices",
+)
 PROJECT_NAME_PATTERN = r"^[a-z][a-z0-9-]{1,62}$"
 MAX_REQUEST_CHARS = 20_000
 
@@ -61,6 +68,9 @@ class PipelineRequest(Contract):
     project_name: str = Field(
         pattern=PROJECT_NAME_PATTERN, description="Lowercase name used for repo, image and dirs."
     )
+    project_kind: ProjectKind | None = Field(
+        None, description="The kind of project to build; inferred from the request when None."
+    )
     options: RequestOptions = Field(default_factory=RequestOptions)
 
     @model_validator(mode="after")
@@ -76,7 +86,14 @@ class PipelineRequest(Contract):
         import hashlib
 
         shape = self.model_dump_json(
-            include={"input_type", "text", "csv_location", "cloud_provider", "project_name"}
+            include={
+                "input_type",
+                "text",
+                "csv_location",
+                "cloud_provider",
+                "project_name",
+                "project_kind",
+            }
         )
         return hashlib.sha256(shape.encode()).hexdigest()
 
@@ -92,6 +109,7 @@ class PipelineRequest(Contract):
         csv: str | None = None,
         name: str | None = None,
         cloud: str = "local",
+        kind: str | None = None,
         options: RequestOptions | None = None,
     ) -> PipelineRequest:
         """Build a request from user inputs, raising ``InvalidRequest`` with one sentence."""
@@ -110,6 +128,10 @@ class PipelineRequest(Contract):
             raise InvalidRequest(
                 f"Unknown cloud provider {cloud!r}; choose one of {', '.join(CLOUD_PROVIDERS)}."
             )
+        if kind is not None and kind not in PROJECT_KINDS:
+            raise InvalidRequest(
+                f"Unknown project kind {kind!r}; choose one of {', '.join(PROJECT_KINDS)}."
+            )
         if name is None:
             name = slugify(text if text is not None else Path(str(csv)).stem)
         elif not re.fullmatch(PROJECT_NAME_PATTERN, name):
@@ -123,6 +145,7 @@ class PipelineRequest(Contract):
             csv_location=csv,
             cloud_provider=cloud,  # type: ignore[arg-type]  # checked against CLOUD_PROVIDERS
             project_name=name,
+            project_kind=kind,  # type: ignore[arg-type]  # checked against PROJECT_KINDS
             options=options or RequestOptions(),
         )
 
@@ -222,6 +245,18 @@ class Infrastructure(Contract):
     container_port: int = Field(8000, ge=1024, le=65535)
 
 
+class DatasetPlan(Contract):
+    """The data a project is built around: the CSV's measured facts, or synthetic rows."""
+
+    source: Literal["csv", "synthetic"] = Field(description="Rows from the CSV or made up.")
+    file_name: ShortText = Field("", description="The CSV's file name (no directory).")
+    delimiter: str = Field(",", min_length=1, max_length=1)
+    encoding: ShortText = "utf-8"
+    rows: int = Field(0, ge=0, description="Rows in the CSV (0 for synthetic data).")
+    target: Identifier | None = Field(None, description="Field a model predicts, if any.")
+    key: Identifier | None = Field(None, description="Field that identifies a row, if any.")
+
+
 class AnalysisResult(Contract):
     analysis: Analysis
     project_plan: ProjectPlan
@@ -236,6 +271,7 @@ class AnalysisResult(Contract):
         max_length=10,
         description="Instructions inside the request that try to change gates; recorded, ignored.",
     )
+    dataset: DatasetPlan | None = Field(None, description="Set for CSV requests and pipelines.")
     llm: LLMTrace | None = None
 
 

@@ -250,7 +250,11 @@ def review(
     if not project_dir.is_dir():
         raise InvalidRequest(f"The project directory {project_dir} does not exist.")
     tests = _measure_tests(project_dir, sandbox, env_dir, run_tests)
-    measured = linters.compile_check(project_dir) + linters.ruff_check(project_dir)
+    measured = (
+        linters.compile_check(project_dir)
+        + linters.ruff_check(project_dir)
+        + linters.bandit_check(project_dir)
+    )
     findings = sorted(
         measured + tests.findings,
         key=lambda f: (not f.blocking, linters.SEVERITY_RANK[f.severity]),

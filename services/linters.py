@@ -151,8 +151,8 @@ def _ruff_severity(code: str, path: str) -> tuple[Severity, bool]:
 
 
 def is_security_finding(finding: Finding) -> bool:
-    """Whether ``finding`` comes from a security rule (ruff's bandit ``S`` family)."""
-    return finding.tool == "ruff" and finding.code.startswith("S")
+    """Whether ``finding`` comes from a security rule (bandit, or ruff's ``S`` family)."""
+    return finding.tool == "bandit" or (finding.tool == "ruff" and finding.code.startswith("S"))
 
 
 def ruff_check(project_dir: Path) -> list[Finding]:
@@ -183,6 +183,50 @@ def ruff_check(project_dir: Path) -> list[Finding]:
         severity, blocking = _ruff_severity(code, relative)
         message = str(item.get("message", ""))
         findings.append(_finding("ruff", relative, line, code, message, severity, blocking))
+    return _bounded(findings)
+
+
+_BANDIT_SEVERITY: dict[str, Severity] = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high"}
+
+
+def bandit_check(project_dir: Path) -> list[Finding]:
+    """Run bandit over the project's code (tests excluded) and map its results to findings.
+
+    High-severity results with medium or high confidence block the release; everything else
+    lowers the score. Tests are left out: ``assert`` and fixed test data are how tests work.
+
+    Args:
+        project_dir: Root of the project to check.
+
+    Returns:
+        Findings, most severe first, at most ``MAX_FINDINGS``.
+    """
+    sources = [
+        str(path.relative_to(project_dir))
+        for path in python_files(project_dir)
+        if "tests" not in path.relative_to(project_dir).parts
+    ]
+    if not sources:
+        return []
+    args = [_binary("bandit"), "--quiet", "--format", "json", "--exit-zero", *sources]
+    try:
+        done = subprocess.run(  # noqa: S603 - fixed argv of our own tools, no shell
+            args, cwd=project_dir, capture_output=True, text=True, timeout=300, check=False
+        )
+        results = json.loads(done.stdout or "{}").get("results", [])
+    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
+        raise ToolFailed(f"bandit could not check the project: {exc}") from exc
+    findings = []
+    for item in results:
+        severity = _BANDIT_SEVERITY.get(str(item.get("issue_severity")), "medium")
+        confident = item.get("issue_confidence") in ("MEDIUM", "HIGH")
+        relative = _relative(project_dir / str(item.get("filename", "")), project_dir)
+        message = str(item.get("issue_text", ""))
+        code = str(item.get("test_id", ""))
+        line = int(item.get("line_number") or 0)
+        blocking = severity == "high" and confident
+        findings.append(_finding("bandit", relative, line, code, message, severity, blocking))
+    findings.sort(key=lambda f: (not f.blocking, SEVERITY_RANK[f.severity]))
     return _bounded(findings)
 
 
@@ -282,14 +326,14 @@ def kubernetes_check(path: Path, *, root: Path | None = None) -> list[Finding]:
 
 
 def tool_versions() -> list[ToolVersion]:
-    """Versions of the checking tools in this environment: python, ruff, hadolint, pytest."""
+    """Versions of the checking tools here: python, ruff, bandit, hadolint, pytest."""
     return list(_tool_versions())
 
 
 @functools.cache
 def _tool_versions() -> tuple[ToolVersion, ...]:
     versions = {"python": platform.python_version()}
-    for name in ("ruff", "hadolint"):
+    for name in ("ruff", "hadolint", "bandit"):
         try:
             binary = _binary(name)
             output = subprocess.run(  # noqa: S603 - fixed argv of our own tools, no shell
