@@ -19,6 +19,7 @@ from agents.contracts import (
     CloudProvider,
     DatasetPlan,
     Entity,
+    EntityField,
     FieldType,
     Infrastructure,
     PipelineRequest,
@@ -26,6 +27,7 @@ from agents.contracts import (
     ProjectPlan,
     TaskItem,
 )
+from agents.errors import InvalidRequest
 from agents.kind_inference import OUT_OF_SCOPE
 from agents.kinds import KINDS, choose_key, choose_target, tech_stack
 from agents.llm import BackendSpec, consult_sync
@@ -114,6 +116,24 @@ def _entities_from_profile(profile: ProfileSummary) -> list[Entity]:
     return [Entity.model_validate({"name": entity_name(profile.stem), "fields": fields})]
 
 
+def _with_target(entity: Entity, *, from_csv: bool) -> Entity:
+    """An ML entity needs a feature and a target; text plans without one get a ``label``.
+
+    Raises:
+        InvalidRequest: a CSV with fewer than two usable columns (nothing to learn from).
+    """
+    if choose_target(entity) is not None:
+        return entity
+    if from_csv:
+        raise InvalidRequest(
+            "An ML pipeline needs a CSV with at least two columns: features and a target."
+        )
+    names = {f.name for f in entity.fields}
+    label = next(n for n in ("label", "predicted_label", "target_label") if n not in names)
+    field = EntityField(name=label, type="str", required=True)
+    return entity.model_copy(update={"fields": [*entity.fields[:39], field]})
+
+
 def _dataset(data: AnalyzerInput, kind: ProjectKind, entity: Entity) -> DatasetPlan | None:
     """The data plan: the CSV's facts, or synthetic rows for a pipeline asked for in text."""
     profile = data.csv_profile
@@ -167,6 +187,8 @@ def plan_for(data: AnalyzerInput) -> AnalysisResult:
     if data.project_kind is not None and data.project_kind != kind:
         evidence = [f"The request asks for a {data.project_kind} explicitly.", *evidence]
         kind = data.project_kind
+    if kind == "ml_pipeline":
+        entities[0] = _with_target(entities[0], from_csv=data.csv_profile is not None)
     names = ", ".join(e.name for e in entities)
     profile_of_kind = KINDS[kind]
     complexity = min(10, 2 + len(entities) + sum(len(e.fields) for e in entities) // 8)

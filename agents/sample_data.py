@@ -5,8 +5,9 @@ here too, so the generated tests can assert what the pipeline must load (compute
 
 Rules, per cell: surrounding whitespace is stripped; empty, ``NA``, ``N/A``, ``null``, ``None``
 and ``NaN`` (any case) are missing; ``int`` accepts ``[+-]digits``; ``float`` any finite float;
-``bool`` true/false/yes/no/y/n/t/f/1/0; ``date`` ``YYYY-MM-DD``; ``datetime`` ISO 8601 without a
-time zone, to whole seconds; ``str`` the stripped text. A row is kept when every required field
+``bool`` true/false/yes/no/y/n/t/f/1/0; ``date`` one of ``DATE_FORMATS``; ``datetime`` ISO 8601
+or one of ``DATETIME_FORMATS``, without a time zone, to whole seconds; ``str`` the stripped
+text. A row is kept when every required field
 parses; an optional field that does not parse becomes missing. Rows with the same key (or, with
 no key, the same cleaned values) collapse to the last one.
 """
@@ -31,6 +32,8 @@ MISSING_WORDS = frozenset({"", "na", "n/a", "null", "none", "nan"})
 TRUE_WORDS = frozenset({"true", "yes", "y", "t", "1"})
 FALSE_WORDS = frozenset({"false", "no", "n", "f", "0"})
 _INT = re.compile(r"^[+-]?\d{1,18}$")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d.%m.%Y")
+DATETIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%Y/%m/%d %H:%M")
 MAX_SAMPLE_ROWS = 400
 SYNTHETIC_ROWS = 80
 
@@ -62,13 +65,26 @@ def parse(text: str, kind: FieldType) -> Value:
             lowered = value.lower()
             return True if lowered in TRUE_WORDS else False if lowered in FALSE_WORDS else None
         if kind == "date":
-            return dt.date.fromisoformat(value).isoformat() if len(value) == 10 else None
+            return _first_format(value, DATE_FORMATS, date_only=True)
         if kind == "datetime":
-            moment = dt.datetime.fromisoformat(value)
+            try:
+                moment = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return _first_format(value, DATETIME_FORMATS, date_only=False)
             return None if moment.tzinfo else moment.replace(microsecond=0).isoformat()
     except ValueError:
         return None
     return value[:200]
+
+
+def _first_format(value: str, formats: Sequence[str], *, date_only: bool) -> str | None:
+    for pattern in formats:
+        try:
+            moment = dt.datetime.strptime(value, pattern)
+        except ValueError:
+            continue
+        return moment.date().isoformat() if date_only else moment.isoformat()
+    return None
 
 
 def clean(
