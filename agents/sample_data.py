@@ -153,13 +153,14 @@ def synthetic_rows(
     """
     rng = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))  # noqa: S311 - test data
     start = dt.datetime(2024, 1, 1, 9, 0, 0)
+    # Without a key, one text field numbers the rows so that cleaning keeps them apart.
+    unique = key or next((c.name for c in columns if c.type == "str" and c.name != target), None)
     typed: list[dict[str, Value]] = []
     for number in range(count):
         row: dict[str, Value] = {}
         for column in columns:
-            row[column.name] = _synthetic_value(
-                column, number, rng, start, is_key=column.name == key
-            )
+            is_key = column.name == unique
+            row[column.name] = _synthetic_value(column, number, rng, start, is_key=is_key)
         typed.append(row)
     driver = next(
         (c for c in columns if c.type in ("int", "float") and c.name not in (target, key)), None
