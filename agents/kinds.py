@@ -112,9 +112,10 @@ def tech_stack(kind: ProjectKind) -> list[TechChoice]:
 
 
 def choose_target(entity: Entity, preferred: str | None = None) -> EntityField | None:
-    """The field a model of ``entity`` predicts: ``preferred`` if valid, else by name, else last.
+    """The field a model of ``entity`` predicts: ``preferred``, else by name, else last numeric.
 
-    Only int, float, bool and str fields are predictable; an entity with one field has no target.
+    Only int, float, bool and str fields are predictable (str only when preferred or named like
+    a label); an entity with one field has no target.
     """
     candidates = [f for f in entity.fields if f.type in ("int", "float", "bool", "str")]
     if len(entity.fields) < 2 or not candidates:
@@ -127,7 +128,7 @@ def choose_target(entity: Entity, preferred: str | None = None) -> EntityField |
             if field.name == word or field.name.endswith(f"_{word}"):
                 return field
     numeric = [f for f in candidates if f.type in ("int", "float", "bool")]
-    return (numeric or candidates)[-1]
+    return numeric[-1] if numeric else None  # free text (a name, a description) is no label
 
 
 def choose_key(entity: Entity, preferred: str | None = None) -> EntityField | None:

@@ -125,10 +125,12 @@ def read_csv_rows(
 
 
 def _bounded(reader: Iterator[list[str]], limit: int) -> Iterator[list[str]]:
-    for count, record in enumerate(reader):
+    count = 0
+    for record in reader:
         if count >= limit:
             return
         if any(cell.strip() for cell in record):
+            count += 1
             yield record
 
 

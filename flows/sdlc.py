@@ -71,6 +71,9 @@ def sdlc_pipeline(
     csv_location: str = "",
     cloud_provider: CloudProvider = "local",
     project_name: str = "",
+    project_kind: Literal[
+        "auto", "rest_api", "web_app", "ml_pipeline", "etl_pipeline", "microservices"
+    ] = "auto",
     approval_timeout: int = 3600,
     approval_mode: Literal["pause", "suspend"] = "pause",
     review_rounds: int = 2,
@@ -89,6 +92,8 @@ def sdlc_pipeline(
         csv_location: A CSV file to build around.
         cloud_provider: aws, gcp, azure or local.
         project_name: Lowercase name with dashes; derived from the request when empty.
+        project_kind: rest_api, web_app, ml_pipeline, etl_pipeline or microservices; ``auto``
+            infers it from the request (a CSV alone gives a rest_api).
         approval_timeout: Seconds to wait for the approval form before giving up.
         approval_mode: ``pause`` keeps the worker waiting; ``suspend`` frees it.
         review_rounds: How many repair rounds a blocking review may trigger.
@@ -107,6 +112,7 @@ def sdlc_pipeline(
             csv=csv_location or None,
             name=project_name or None,
             cloud=cloud_provider,
+            kind=None if project_kind == "auto" else project_kind,
             options=RequestOptions(
                 review_rounds=review_rounds,
                 deploy_target=deploy_target,
@@ -128,13 +134,14 @@ def sdlc_pipeline(
         )
         to_analyze = to_analyze.model_copy(update={"csv_location": local})
     # The digest keys the analyzer's cache on the file's content, not only on its path.
-    analysis = analyze_request(to_analyze, llm_block, csv_digest=file_digest(to_analyze))
+    digest = file_digest(to_analyze)
+    analysis = analyze_request(to_analyze, llm_block, csv_digest=digest)
     artifacts = ArtifactPublisher()  # artifacts go out while the next agent works
     artifacts.submit(publish_analysis, analysis)
     # A cached result is only as good as the files it describes: regenerate (and re-review, which
     # also rebuilds the environment the release deploys from) when they are gone.
     code = generate_code.with_options(refresh_cache=not workspace.project_dir.is_dir())(
-        analysis, str(workspace.project_dir), llm_block
+        analysis, str(workspace.project_dir), llm_block, to_analyze.csv_location or "", digest
     )
     code, report = review_until_clean(
         code,

@@ -11,10 +11,23 @@ from tasks.common import agent_task, backend_spec, publish
 
 
 @agent_task("code-generator")
-def generate_code(analysis: AnalysisResult, project_dir: str, llm_block: str = "") -> GeneratedCode:
-    """Render the project the plan describes into ``project_dir``."""
+def generate_code(
+    analysis: AnalysisResult,
+    project_dir: str,
+    llm_block: str = "",
+    csv_path: str = "",
+    csv_digest: str = "",
+) -> GeneratedCode:
+    """Render the project the plan describes into ``project_dir``.
+
+    ``csv_path`` is the request's (fetched) CSV, whose first rows become the project's test
+    data; ``csv_digest`` only keys the cache on the file's content.
+    """
     return code_generator.generate(
-        analysis, project_dir=Path(project_dir), spec=backend_spec(llm_block)
+        analysis,
+        project_dir=Path(project_dir),
+        spec=backend_spec(llm_block),
+        csv_path=Path(csv_path) if csv_path else None,
     )
 
 

@@ -36,7 +36,7 @@ def analyze_command(args: argparse.Namespace) -> BaseModel:
     from agents.analyzer import analyze
 
     request = PipelineRequest.from_inputs(
-        text=args.text, csv=args.csv, name=args.name, cloud=args.cloud
+        text=args.text, csv=args.csv, name=args.name, cloud=args.cloud, kind=args.kind
     )
     return analyze(request, spec=_spec())
 
@@ -57,8 +57,11 @@ def generate_command(args: argparse.Namespace) -> BaseModel:
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InvalidRequest(f"The output directory {args.out!r} exists and is not empty.")
+    csv_path = Path(args.csv) if args.csv else None
+    if csv_path is not None and not csv_path.is_file():
+        raise InvalidRequest(f"The CSV file {args.csv!r} does not exist or is not a file.")
     out.mkdir(parents=True, exist_ok=True)
-    return generate(plan, project_dir=out.resolve(), spec=_spec())
+    return generate(plan, project_dir=out.resolve(), spec=_spec(), csv_path=csv_path)
 
 
 def review_command(args: argparse.Namespace) -> BaseModel:
@@ -95,12 +98,16 @@ def devops_command(args: argparse.Namespace) -> BaseModel:
 
 
 def add_request_arguments(parser: argparse.ArgumentParser) -> None:
-    """--text or --csv, --name and --cloud: what `run` and `analyze` both take."""
+    """--text or --csv, --name, --cloud and --kind: what `run` and `analyze` both take."""
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", help="The request, in words.")
     source.add_argument("--csv", help="A CSV file to build around.")
     parser.add_argument("--name", help="Project name (lowercase letters, digits, dashes).")
     parser.add_argument("--cloud", default="local", help="aws, gcp, azure or local.")
+    parser.add_argument(
+        "--kind",
+        help="rest_api, web_app, ml_pipeline, etl_pipeline or microservices (default: inferred).",
+    )
 
 
 def add_agent_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -112,6 +119,7 @@ def add_agent_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     generate = commands.add_parser("generate", help="Run the Code Generator on a plan.")
     generate.add_argument("--plan", required=True, help="JSON output of `ag2-sdlc analyze`.")
     generate.add_argument("--out", required=True, help="Empty directory to write into.")
+    generate.add_argument("--csv", help="The plan's CSV file: its first rows become test data.")
     generate.set_defaults(agent=generate_command)
 
     review = commands.add_parser("review", help="Review any Python project directory.")

@@ -86,12 +86,14 @@ def _parameters(args: argparse.Namespace) -> dict[str, Any]:
         csv=str(Path(args.csv).resolve()) if args.csv else None,
         name=args.name,
         cloud=args.cloud,
+        kind=args.kind,
     )
     return {
         "request": request.text or "",
         "csv_location": request.csv_location or "",
         "cloud_provider": request.cloud_provider,
         "project_name": request.project_name,
+        "project_kind": request.project_kind or "auto",
         "approval_timeout": args.approval_timeout,
         "deploy_target": "none" if args.deploy == "none" else "local",
         "keep_deployment_running": args.deploy == "local",

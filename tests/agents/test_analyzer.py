@@ -104,3 +104,53 @@ class TestNaming:
         """File stems and nouns become singular PascalCase model names."""
         assert entity_name("book_loans") == "BookLoan"
         assert entity_name("categories") == "Category"
+
+
+class TestChosenKind:
+    def test_a_chosen_kind_wins_over_the_evidence_and_says_so(self) -> None:
+        """--kind web_app on an API request gives a web_app plan with Flask in its stack."""
+        result = _analyze(text="A REST API to manage books with a title", kind="web_app")
+        assert result.analysis.project_type == "web_app"
+        assert result.analysis.evidence[0] == "The request asks for a web_app explicitly."
+        assert "Flask" in {choice.name for choice in result.tech_stack}
+        assert result.dataset is None
+
+    def test_an_unknown_kind_is_refused_in_one_sentence(self) -> None:
+        """A misspelt kind names the valid ones."""
+        with pytest.raises(InvalidRequest, match="choose one of rest_api, web_app"):
+            PipelineRequest.from_inputs(text="books", kind="website")
+
+    def test_the_kind_is_part_of_the_fingerprint(self) -> None:
+        """Two kinds of the same request never share a workspace or cached agents."""
+        first = PipelineRequest.from_inputs(text="books", kind="rest_api")
+        assert first.fingerprint() != PipelineRequest.from_inputs(text="books").fingerprint()
+
+    def test_text_pipelines_get_a_synthetic_dataset_with_a_target(self) -> None:
+        """An ML plan picks the price as target; an entity without one gets a label field."""
+        result = _analyze(
+            text="Predict house prices: houses have an area, a city and a price.",
+            kind="ml_pipeline",
+        )
+        assert result.dataset is not None
+        assert (result.dataset.source, result.dataset.target) == ("synthetic", "price")
+        bare = _analyze(text="An app to classify support tickets.", kind="ml_pipeline")
+        assert bare.dataset is not None
+        assert bare.dataset.target == bare.entities[0].fields[-1].name == "label"
+
+    def test_csv_plans_carry_the_files_dialect_and_target(self, tmp_path: Path) -> None:
+        """The dataset names the delimiter, row count and the profiled target's field."""
+        path = tmp_path / "churn.csv"
+        rows = "\n".join(f"{i};{20 + i % 7};{'yes' if i % 3 else 'no'}" for i in range(60))
+        path.write_text("customer_id;tenure;churned\n" + rows + "\n")
+        result = _analyze(csv=str(path), kind="ml_pipeline")
+        assert result.analysis.project_type == "ml_pipeline"
+        assert result.dataset is not None
+        assert (result.dataset.delimiter, result.dataset.rows) == (";", 60)
+        assert result.dataset.target == "churned"
+
+    def test_a_one_column_csv_cannot_be_an_ml_pipeline(self, tmp_path: Path) -> None:
+        """Nothing to learn from: one sentence, no plan."""
+        path = tmp_path / "names.csv"
+        path.write_text("name\n" + "\n".join(f"n{i}" for i in range(10)) + "\n")
+        with pytest.raises(InvalidRequest, match="at least two columns"):
+            _analyze(csv=str(path), kind="ml_pipeline")

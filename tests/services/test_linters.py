@@ -238,13 +238,36 @@ class TestKubernetesCheck:
 
 class TestToolVersions:
     def test_versions_of_every_tool_are_reported(self) -> None:
-        """Each report names the versions of python, ruff, hadolint and pytest it was made with."""
+        """Each report names the python, ruff, bandit, hadolint and pytest versions it used."""
         versions = {tool.name: tool.version for tool in linters.tool_versions()}
-        assert set(versions) == {"python", "ruff", "hadolint", "pytest"}
+        assert set(versions) == {"python", "ruff", "bandit", "hadolint", "pytest"}
         for name, version in versions.items():
             assert version[0].isdigit(), (name, version)
 
-    @pytest.mark.parametrize("name", ["ruff", "hadolint"])
+    @pytest.mark.parametrize("name", ["ruff", "hadolint", "bandit"])
     def test_tools_are_found_next_to_the_interpreter(self, name: str) -> None:
         """The wrappers use this environment's binaries, not whatever PATH offers first."""
         assert Path(linters._binary(name)).is_file()
+
+
+class TestBandit:
+    def test_shell_injection_blocks_and_tests_are_left_out(self, tmp_path: Path) -> None:
+        """shell=True with a variable is high and blocking; an assert in tests/ is not reported."""
+        (tmp_path / "app.py").write_text(
+            "import subprocess\n\n\ndef run(cmd: str) -> None:\n"
+            "    subprocess.call(cmd, shell=True)\n"
+        )
+        (tmp_path / "tests").mkdir()
+        (tmp_path / "tests" / "test_app.py").write_text("def test_x() -> None:\n    assert 1\n")
+        findings = linters.bandit_check(tmp_path)
+        assert [(f.code, f.path, f.line, f.severity, f.blocking) for f in findings] == [
+            ("B602", "app.py", 5, "high", True),  # blocking first
+            ("B404", "app.py", 1, "low", False),  # importing subprocess is only worth a look
+        ]
+        assert linters.is_security_finding(findings[0])
+
+    def test_clean_code_has_no_findings(self, tmp_path: Path) -> None:
+        """A harmless module gives an empty list (and no sources at all is fine too)."""
+        assert linters.bandit_check(tmp_path) == []
+        (tmp_path / "ok.py").write_text("def add(a: int, b: int) -> int:\n    return a + b\n")
+        assert linters.bandit_check(tmp_path) == []
