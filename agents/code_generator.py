@@ -418,6 +418,10 @@ def generate(
         "ruff_pin": RUFF_PIN,
     }
     renderer = renderer or default_renderer()
+    if not (renderer.root / "apps" / kind / "base").is_dir():  # TEMPORARY until all kinds land
+        logger.warning("no templates for %s yet; rendering a rest_api", kind)
+        kind = "rest_api"
+        context.update(kind=kind, pins=PINS_BY_KIND[kind])
     renderer.render_tree(f"apps/{kind}/base", project_dir, context)
     if (renderer.root / "apps" / kind / "resource").is_dir():
         for resource in resources:
