@@ -32,6 +32,7 @@ demo: install
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.profiling --large --ydata
+	$(BIN)/python -m bench.kinds
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

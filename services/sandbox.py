@@ -39,6 +39,14 @@ def scrubbed_environment(
     return env
 
 
+def uv_cache_dir() -> Path:
+    """uv's own cache directory for this user (where ``make install`` left the wheels)."""
+    done = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        [uv_binary(), "cache", "dir"], capture_output=True, text=True, check=True, timeout=60
+    )
+    return Path(done.stdout.strip())
+
+
 @dataclass(frozen=True)
 class Sandbox:
     """Creates per-project virtual environments (uv, shared cache) and runs commands in them."""

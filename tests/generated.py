@@ -8,7 +8,6 @@ and pipelines run end to end on their sample data.
 
 from __future__ import annotations
 
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,19 +18,18 @@ from agents.contracts import AnalysisResult, GeneratedCode, PipelineRequest
 from agents.llm import BackendSpec
 from services import linters
 from services.deploy import LocalDeployer
-from services.sandbox import Sandbox, uv_binary
+from services.sandbox import Sandbox, uv_cache_dir
 
 
 def uv_cache() -> Path:
     """The user's uv cache, which already holds most pinned wheels after ``make install``."""
-    done = subprocess.run([uv_binary(), "cache", "dir"], capture_output=True, text=True, check=True)
-    return Path(done.stdout.strip())
+    return uv_cache_dir()
 
 
 def plan(
-    kind: str, *, text: str | None = None, csv: Path | None = None, name: str | None = None
+    kind: str | None, *, text: str | None = None, csv: Path | None = None, name: str | None = None
 ) -> AnalysisResult:
-    """The analyzer's offline plan for a request of ``kind`` (text or CSV)."""
+    """The analyzer's offline plan for a request of ``kind`` (None: inferred), text or CSV."""
     request = PipelineRequest.from_inputs(
         text=text, csv=str(csv) if csv else None, name=name, kind=kind
     )
