@@ -264,3 +264,12 @@ class TestDesignValidation:
         settled = settle_design(proposed, facts)
         assert (settled.container_port, settled.health_path) == (8080, "/healthz")
         assert (settled.cpu_limit, settled.memory_limit) == ("100m", "128Mi")
+
+
+def test_dockerignore_ships_sample_data_but_no_local_state() -> None:
+    """Pipelines need data/sample.csv in the image; databases, models and Prefect state stay out."""
+    from agents.rendering import TEMPLATES_ROOT
+
+    entries = (TEMPLATES_ROOT / "infra" / "docker" / ".dockerignore").read_text().splitlines()
+    assert "data" not in entries
+    assert {"*.db", "models", ".prefect", ".env"} <= set(entries)
