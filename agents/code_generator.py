@@ -246,8 +246,11 @@ def _resources(analysis: AnalysisResult, design: CodeDesign) -> list[dict[str, A
     """Re-check the model's design against the plan: one valid resource per entity."""
     proposed = {r.entity: r for r in design.resources}
     defaults = {r.entity: r for r in design_for(analysis).resources}
-    used: dict[str, set[str]] = {"entity": set(), "class": set(), "module": {"health"}}
-    used.update(table=set(), route={"/health", "/docs", "/redoc"})
+    # "audit" is the microservices kind's own service; "common" and "app" its shared packages.
+    used: dict[str, set[str]] = {
+        "entity": set(), "class": set(), "module": {"health", "audit", "common", "app"},
+    }  # fmt: skip
+    used.update(table=set(), route={"/health", "/docs", "/redoc", "/audit"})
 
     def pick(kind: str, mine: str | None, default: str, pattern: re.Pattern[str]) -> str:
         if mine and pattern.fullmatch(mine) and mine not in used[kind]:

@@ -88,7 +88,7 @@ KINDS: dict[ProjectKind, KindProfile] = {
             "Run one service per resource, each with its own database.",
             "Route every request through a gateway; wire them with docker-compose.",
         ),
-        folders=("services/", "gateway/", "app/", "tests/", "docker-compose.yml", "README.md"),
+        folders=("app/", "services/", "common/", "tests/", "docker-compose.yml", "README.md"),
         stack=(
             ("FastAPI", "One small typed service per resource plus the gateway."),
             ("httpx", "The gateway forwards requests to the services."),

@@ -44,7 +44,7 @@ def _entity(name: str, *fields: tuple[str, FieldType, bool]) -> Entity:
 def library_plan() -> AnalysisResult:
     """Two ordinary entities and one whose field names are Python keywords or clash."""
     return AnalysisResult(
-        analysis=Analysis(data_shape="a text request", project_type="web_app"),
+        analysis=Analysis(data_shape="a text request", project_type="rest_api"),
         project_plan=ProjectPlan(
             project_name="library-api",
             goals=["Track the books and authors of a small library."],
