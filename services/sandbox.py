@@ -78,6 +78,8 @@ class Sandbox:
                 "pip",
                 "install",
                 "--quiet",
+                # Byte-compiled once here instead of in every test, tool and server process.
+                "--compile-bytecode",
                 "--python",
                 str(env_dir / "bin" / "python"),
                 "-r",
