@@ -421,10 +421,8 @@ def generate(
         "ruff_pin": RUFF_PIN,
     }
     renderer = renderer or default_renderer()
-    if not (renderer.root / "apps" / kind / "base").is_dir():  # TEMPORARY until all kinds land
-        logger.warning("no templates for %s yet; rendering a rest_api", kind)
-        kind = "rest_api"
-        context.update(kind=kind, pins=PINS_BY_KIND[kind])
+    if not (renderer.root / "apps" / kind / "base").is_dir():
+        raise ToolFailed(f"No templates for {kind} projects under {renderer.root / 'apps'}.")
     renderer.render_tree(f"apps/{kind}/base", project_dir, context)
     if (renderer.root / "apps" / kind / "resource").is_dir():
         for resource in resources:
