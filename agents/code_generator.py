@@ -394,6 +394,9 @@ def generate(
         The generated project's files and statistics, counted on disk.
     """
     kind = analysis.analysis.project_type
+    renderer = renderer or default_renderer()
+    if not (renderer.root / "apps" / kind / "base").is_dir():
+        raise ToolFailed(f"No templates for {kind} projects under {renderer.root / 'apps'}.")
     design, trace = consult_sync(
         role="code_generator", payload=analysis, schema=CodeDesign, spec=spec
     )
@@ -420,9 +423,6 @@ def generate(
         "pins": PINS_BY_KIND[kind],
         "ruff_pin": RUFF_PIN,
     }
-    renderer = renderer or default_renderer()
-    if not (renderer.root / "apps" / kind / "base").is_dir():
-        raise ToolFailed(f"No templates for {kind} projects under {renderer.root / 'apps'}.")
     renderer.render_tree(f"apps/{kind}/base", project_dir, context)
     if (renderer.root / "apps" / kind / "resource").is_dir():
         for resource in resources:

@@ -20,6 +20,7 @@ from agents.code_generator import CodeDesign, ResourceDesign, design_for, genera
 from agents.contracts import (
     Analysis,
     AnalysisResult,
+    DatasetPlan,
     Entity,
     EntityField,
     FieldType,
@@ -355,3 +356,53 @@ class TestScanProject:
         assert stats.files == 3
         assert stats.lines == 5
         assert stats.languages == {"Makefile": 2, "Markdown": 1, "Python": 2}
+
+
+class TestEveryKind:
+    """Each kind renders its own tree with its own pins; pipelines ship their sample rows."""
+
+    @pytest.mark.parametrize(
+        "kind", ["rest_api", "web_app", "ml_pipeline", "etl_pipeline", "microservices"]
+    )
+    def test_kind_tree_pins_and_counted_statistics(self, kind: str, tmp_path: Path) -> None:
+        """requirements.txt is exactly the kind's pins; the statistics are what is on disk."""
+        plan = library_plan()
+        plan = plan.model_copy(
+            update={"analysis": plan.analysis.model_copy(update={"project_type": kind})}
+        )
+        if kind in ("ml_pipeline", "etl_pipeline"):
+            plan = plan.model_copy(
+                update={"dataset": DatasetPlan(source="synthetic", target="publication_year")}
+            )
+        code = generate(plan, project_dir=tmp_path / kind, spec=BackendSpec())
+        project = Path(code.project_path)
+        assert code.project_kind == kind
+        pins = {
+            line for line in (project / "requirements.txt").read_text().splitlines()
+            if line and not line.startswith("#")
+        }  # fmt: skip
+        expected = {f"{n}=={v}" for n, v in code_generator.PINS_BY_KIND[kind].items()}  # type: ignore[index]
+        assert pins == expected
+        assert (project / "app" / "main.py").is_file()  # the one serving contract
+        files, stats = code_generator.scan_project(project)
+        assert code.code_statistics == stats
+        assert stats.lines == sum((project / f.path).read_text().count("\n") for f in files)
+        sample = project / "data" / "sample.csv"
+        assert sample.is_file() == (kind in ("ml_pipeline", "etl_pipeline"))
+        if sample.is_file():
+            header = sample.read_text().splitlines()[0]
+            assert header == "title,isbn,publication_year,available"
+
+    def test_a_kind_without_templates_is_a_clear_error(self, tmp_path: Path) -> None:
+        """A renderer rooted where the kind's tree is missing raises ToolFailed, writes nothing."""
+        from agents.errors import ToolFailed
+        from agents.rendering import Renderer
+
+        with pytest.raises(ToolFailed, match="No templates for rest_api projects"):
+            generate(
+                library_plan(),
+                project_dir=tmp_path / "out",
+                spec=BackendSpec(),
+                renderer=Renderer(root=tmp_path),
+            )
+        assert not (tmp_path / "out").exists()
