@@ -51,6 +51,7 @@ def release(
     message = f"Release {project_name}\n\nApproved-by: {reviewer}\n"
     if approval.comment:
         message += f"Approval-comment: {approval.comment}\n"
+    git.continue_history(project_dir, repo_name=project_name, remote_url=remote_url)
     sha = git.commit(
         project_dir,
         message=message,

@@ -21,7 +21,7 @@ from agents.contracts import (
     RequestOptions,
     ReviewReport,
 )
-from agents.errors import InvalidRequest
+from agents.errors import InvalidRequest, PublishError
 from agents.workflow import PipelineOutcome
 from flows.approval import request_approval
 from services.settings import get_settings
@@ -185,16 +185,20 @@ def sdlc_pipeline(
         logger.info(reason)
         return Failed(message=reason)
 
-    result = release_project(
-        validation,
-        approval,
-        name,
-        code.project_path,
-        env_dir,
-        bundle.health_path,
-        req.options,
-        git_block,
-    )
+    try:
+        result = release_project(
+            validation,
+            approval,
+            name,
+            code.project_path,
+            env_dir,
+            bundle.health_path,
+            req.options,
+            git_block,
+        )
+    except PublishError as exc:  # e.g. the remote moved on: one sentence, the run fails
+        logger.error("Release failed: %s", exc)
+        return Failed(message=f"Approved, but the release failed: {exc}")
     keys += publish_release(name, result)
     logger.info("Published artifacts: %s", ", ".join(keys))
     return outcome.model_copy(update={"release": result})

@@ -91,6 +91,56 @@ class GitPublisher:
         logger.info("Committed %s as %s", project_dir, sha[:10])
         return sha
 
+    def continue_history(
+        self, project_dir: Path, *, repo_name: str, remote_url: str | None = None
+    ) -> bool:
+        """Base a project on the remote's ``main`` when their histories are unrelated.
+
+        A new workspace for an already released project (another request version, a re-run
+        after the workspace was removed) then commits on top of the previous release, instead of
+        pushing an unrelated history that the remote rightly refuses. The working tree is left as
+        generated; only ``HEAD`` and the index move, so the next commit records the difference
+        (a workspace's own unpushed commits, which never shared the remote's history, give way).
+        A project whose history shares commits with the remote is left alone: a divergence is
+        for a person to resolve, never for a force push.
+
+        Returns:
+            True if the project now continues the remote's history.
+
+        Raises:
+            PublishError: the remote has ``main`` but it cannot be fetched.
+        """
+        try:
+            repo = Repo(project_dir) if (project_dir / ".git").exists() else None
+            has_commits = repo is not None and repo.head.is_valid()
+        except InvalidGitRepositoryError as exc:
+            raise PublishError(f"{project_dir} holds a broken git repository.") from exc
+        if remote_url is None:
+            bare = self.remotes_dir / f"{repo_name}.git"
+            if not bare.is_dir():
+                return False
+            remote_url = str(self._ensure_bare(repo_name))
+        clean_url, userinfo = _split_credentials(remote_url)
+        env = {"GIT_TERMINAL_PROMPT": "0", **_credential_config(clean_url, userinfo)}
+        try:
+            repo = repo or Repo.init(project_dir, initial_branch=BRANCH)
+            with repo.git.custom_environment(**env):
+                listed = repo.git.ls_remote("--heads", clean_url, BRANCH, kill_after_timeout=60)
+                if not str(listed).strip():
+                    return False  # an empty remote: the first release starts the history
+                repo.git.fetch(clean_url, BRANCH, kill_after_timeout=120)
+            if has_commits and repo.is_ancestor(repo.commit("FETCH_HEAD"), repo.head.commit):
+                return False  # already continues it (a plain fast-forward push)
+            if has_commits and _related(repo):
+                return False  # shared history that diverged: a person decides, never a force
+            repo.git.update_ref(f"refs/heads/{BRANCH}", "FETCH_HEAD")
+            repo.git.reset("--quiet", "--mixed", "FETCH_HEAD")  # index = theirs, files = ours
+        except GitCommandError as exc:
+            reason = _reason(exc, secret=userinfo)
+            raise PublishError(f"git could not read {redact(clean_url)}: {reason}") from exc
+        logger.info("%s continues the history of %s", project_dir, redact(clean_url))
+        return True
+
     def push(self, project_dir: Path, *, repo_name: str, remote_url: str | None = None) -> str:
         """Push the project's HEAD to ``main`` of ``remote_url`` (default: a local bare repo).
 
@@ -111,14 +161,7 @@ class GitPublisher:
         if remote_url is None:
             remote_url = str(self._ensure_bare(repo_name))
         clean_url, userinfo = _split_credentials(remote_url)
-        env = {"GIT_TERMINAL_PROMPT": "0"}
-        if userinfo is not None:
-            scheme, _, rest = clean_url.partition("://")
-            env.update(
-                GIT_CONFIG_COUNT="1",
-                GIT_CONFIG_KEY_0=f"url.{scheme}://{userinfo}@{rest}.insteadOf",
-                GIT_CONFIG_VALUE_0=clean_url,
-            )
+        env = {"GIT_TERMINAL_PROMPT": "0", **_credential_config(clean_url, userinfo)}
         shown = redact(clean_url)
         try:
             repo = Repo(project_dir)
@@ -155,6 +198,27 @@ class GitPublisher:
             Repo.init(path, bare=True, initial_branch=BRANCH)
             logger.info("Created the bare repository %s", path)
         return path
+
+
+def _related(repo: Repo) -> bool:
+    """Whether ``HEAD`` and ``FETCH_HEAD`` have a common ancestor."""
+    try:
+        repo.git.merge_base("HEAD", "FETCH_HEAD")
+    except GitCommandError:
+        return False  # exit status 1: unrelated histories
+    return True
+
+
+def _credential_config(clean_url: str, userinfo: str | None) -> dict[str, str]:
+    """Environment-only git config that adds ``userinfo`` to ``clean_url`` for one command."""
+    if userinfo is None:
+        return {}
+    scheme, _, rest = clean_url.partition("://")
+    return {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"url.{scheme}://{userinfo}@{rest}.insteadOf",
+        "GIT_CONFIG_VALUE_0": clean_url,
+    }
 
 
 def _hide(text: str, *, secret: str | None = None) -> str:

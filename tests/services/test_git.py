@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import socket
 import subprocess
 import threading
@@ -333,3 +334,52 @@ class TestCredentials:
         """redact() masks user:password in any URL inside a text."""
         text = "fatal: unable to access 'https://me:tok@github.com/o/r.git/': 403"
         assert redact(text) == "fatal: unable to access 'https://***@github.com/o/r.git/': 403"
+
+
+class TestContinueHistory:
+    """A new workspace of an already released project builds on the previous release."""
+
+    def test_a_fresh_project_commits_on_top_of_the_remote(
+        self, publisher: GitPublisher, project: Path, tmp_path: Path
+    ) -> None:
+        """Second generation, new directory: its commit's parent is the first release."""
+        publisher.commit(project, message="Release 1", **AUTHOR)
+        url = publisher.push(project, repo_name="demo")
+        first = Repo(url).commit("main").hexsha
+        again = tmp_path / "again"
+        shutil.copytree(project, again, ignore=shutil.ignore_patterns(".git"))
+        (again / "NEW.md").write_text("new in release 2\n")
+
+        assert publisher.continue_history(again, repo_name="demo")
+        second = publisher.commit(again, message="Release 2", **AUTHOR)
+        publisher.push(again, repo_name="demo")
+
+        head = Repo(url).commit("main")
+        assert head.hexsha == second
+        assert [parent.hexsha for parent in head.parents] == [first]
+        assert set(head.stats.files) == {"NEW.md"}  # only the difference is recorded
+
+    def test_unpushed_commits_of_an_unrelated_history_give_way(
+        self, publisher: GitPublisher, project: Path, tmp_path: Path
+    ) -> None:
+        """A workspace that committed but never pushed (a failed release) still releases."""
+        publisher.commit(project, message="Release 1", **AUTHOR)
+        url = publisher.push(project, repo_name="demo")
+        again = tmp_path / "again"
+        shutil.copytree(project, again, ignore=shutil.ignore_patterns(".git"))
+        (again / "NEW.md").write_text("new\n")
+        publisher.commit(again, message="Release 2, first try", **AUTHOR)
+
+        assert publisher.continue_history(again, repo_name="demo")
+        publisher.commit(again, message="Release 2", **AUTHOR)
+        publisher.push(again, repo_name="demo")
+        assert [c.summary for c in Repo(url).iter_commits("main")] == ["Release 2", "Release 1"]
+
+    def test_no_remote_or_a_shared_history_is_left_alone(
+        self, publisher: GitPublisher, project: Path
+    ) -> None:
+        """No remote yet: nothing to continue. A history the remote shares: never rewritten."""
+        assert not publisher.continue_history(project, repo_name="never-pushed")
+        publisher.commit(project, message="Release 1", **AUTHOR)
+        publisher.push(project, repo_name="demo")
+        assert not publisher.continue_history(project, repo_name="demo")
