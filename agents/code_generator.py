@@ -61,7 +61,6 @@ PINS_BY_KIND: dict[ProjectKind, dict[str, str]] = {
     },
     "microservices": {**_ASGI, "sqlalchemy": "2.1.9", **_COMMON},
 }  # fmt: skip
-PINS = PINS_BY_KIND["rest_api"]
 RUFF_PIN = "0.17.6"
 SAMPLE_FILE = "data/sample.csv"
 # How pipeline kinds run end to end on their sample data (arguments to the project's python).
@@ -76,8 +75,6 @@ def tech_stack_of(kind: ProjectKind) -> list[str]:
     pins = PINS_BY_KIND[kind]
     return ["Python 3.11", "SQLite", *(f"{name} {version}" for name, version in pins.items())]
 
-
-TECH_STACK = tech_stack_of("rest_api")
 
 _TABLE = re.compile(r"^(?!sqlite_)[a-z][a-z0-9_]{0,62}$")
 _ROUTE = re.compile(r"^/[a-z][a-z0-9-]{0,62}$")
