@@ -263,3 +263,49 @@ class TestBadParameters:
         with pytest.raises(Exception, match=re.escape(sentence)):
             sdlc_pipeline(**parameters)  # type: ignore[arg-type]
         assert set(get_settings().workspaces_dir.glob("*")) == before
+
+
+class TestKinds:
+    def test_a_csv_ml_pipeline_releases_and_a_new_kind_continues_its_history(
+        self, tmp_path: Path
+    ) -> None:
+        """project_kind=ml_pipeline on a CSV: its rows are the project's sample data and the
+        approved model service is healthy. A second release of the same name (another kind,
+        a new workspace) lands on top of the first in the remote, not beside it."""
+        name = "churn-model"
+        data = tmp_path / "churn.csv"
+        rows = [f"{i},{12 + i % 30},{'yes' if i % 30 > 14 else 'no'}" for i in range(60)]
+        data.write_text("customer_id,tenure,churned\n" + "\n".join(rows) + "\n")
+
+        first = Run(
+            csv_location=str(data),
+            project_name=name,
+            project_kind="ml_pipeline",
+            keep_deployment_running=False,
+        )
+        resume_flow_run(first.wait_paused().id, run_input={"approved": True, "reviewer": "bob"})
+        state = first.finish()
+        assert state.is_completed(), state.message
+        outcome = state.result()
+        assert outcome.generated_code.project_kind == "ml_pipeline"
+        assert outcome.analysis.dataset.target == "churned"
+        shipped = Path(outcome.project_path) / "data" / "sample.csv"
+        assert shipped.read_text().splitlines()[:3] == data.read_text().splitlines()[:3]
+        assert outcome.release.deployment_status.status == "healthy"
+
+        second = Run(
+            request="Customers have a tenure and a churned flag.",
+            project_name=name,
+            project_kind="rest_api",
+            deploy_target="none",
+        )
+        resume_flow_run(second.wait_paused().id, run_input={"approved": True, "reviewer": "carol"})
+        state = second.finish()
+        assert state.is_completed(), state.message
+        remote = git.Repo(get_settings().git_remotes_dir / f"{name}.git")
+        history = list(remote.iter_commits("main"))
+        assert [c.hexsha for c in history] == [
+            state.result().release.commit_sha,
+            outcome.release.commit_sha,
+        ]
+        assert [str(c.author.name) for c in history] == ["carol", "bob"]
