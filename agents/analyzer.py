@@ -243,7 +243,6 @@ def _merge_measured(
         "refused_instructions": sorted(
             set(answer.refused_instructions) | set(measured.refused_instructions)
         )[:10],
-        "dataset": measured.dataset,
     }
     if chosen_kind:
         updates["analysis"] = answer.analysis.model_copy(
@@ -280,7 +279,14 @@ def analyze(request: PipelineRequest, *, spec: BackendSpec) -> AnalysisResult:
         from_csv=profile is not None,
         chosen_kind=request.project_kind is not None,
     )
-    return merged.model_copy(update={"llm": trace})
+    # Whatever kind and entities the model settled on, a pipeline gets its data plan from them
+    # (and an ML entity a target), so the generator never meets a target that is not a field.
+    kind = merged.analysis.project_type
+    entities = list(merged.entities)
+    if kind == "ml_pipeline":
+        entities[0] = _with_target(entities[0], from_csv=profile is not None)
+    dataset = _dataset(data, kind, entities[0])
+    return merged.model_copy(update={"entities": entities, "dataset": dataset, "llm": trace})
 
 
 __all__ = ["AnalyzerInput", "analyze", "entity_name", "field_identifier", "plan_for"]

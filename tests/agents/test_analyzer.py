@@ -154,3 +154,36 @@ class TestChosenKind:
         path.write_text("name\n" + "\n".join(f"n{i}" for i in range(10)) + "\n")
         with pytest.raises(InvalidRequest, match="at least two columns"):
             _analyze(csv=str(path), kind="ml_pipeline")
+
+
+class TestModelAnswers:
+    def test_a_model_that_picks_ml_without_a_target_still_gets_one(self) -> None:
+        """A (scripted) model answer of kind ml_pipeline whose entity has only text fields:
+        the entity gains a label and the dataset names it, so generation has a target."""
+        from agents import offline
+        from agents.analyzer import AnalyzerInput, plan_for
+
+        def answer(payload: dict[str, object]) -> object:
+            plan = plan_for(AnalyzerInput.model_validate(payload))
+            only_text = plan.entities[0].model_copy(
+                update={"fields": [f for f in plan.entities[0].fields if f.type == "str"]}
+            )
+            return plan.model_copy(
+                update={
+                    "analysis": plan.analysis.model_copy(update={"project_type": "ml_pipeline"}),
+                    "entities": [only_text],
+                    "dataset": None,
+                }
+            )
+
+        offline.register("analyzer", answer)
+        try:
+            result = _analyze(text="Tickets have a subject and a priority count.")
+        finally:
+            offline.register(
+                "analyzer", lambda payload: plan_for(AnalyzerInput.model_validate(payload))
+            )
+        assert result.analysis.project_type == "ml_pipeline"
+        assert [f.name for f in result.entities[0].fields] == ["subject", "label"]
+        assert result.dataset is not None
+        assert result.dataset.target == "label"
