@@ -22,7 +22,6 @@ from agents.contracts import (
     EntityField,
     FieldType,
     Infrastructure,
-    PipelineRequest,
     ProjectKind,
     ProjectPlan,
     TaskItem,
@@ -33,6 +32,7 @@ from agents.kinds import KINDS, choose_key, choose_target, tech_stack
 from agents.llm import BackendSpec, consult_sync
 from agents.naming import entity_name, field_identifier
 from agents.profiling import CsvProfile, profile_csv
+from agents.request import PipelineRequest
 from agents.text_analysis import extract_entities, infer_kind, refused_instructions
 
 logger = logging.getLogger(__name__)

@@ -11,11 +11,8 @@ sanitized identifier or a value rendered through the ``py`` filter.
 from __future__ import annotations
 
 import builtins
-import datetime as dt
 import keyword
 import logging
-import math
-import os
 import re
 import shutil
 import subprocess
@@ -26,19 +23,18 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from agents import offline, sample_data
+from agents.code_stats import scan_project
 from agents.contracts import (
     AnalysisResult,
-    CodeStatistics,
     Entity,
-    EntityField,
     GeneratedCode,
-    GeneratedFile,
     ProjectKind,
     ReviewReport,
 )
 from agents.errors import ToolFailed
 from agents.llm import BackendSpec, consult_sync
 from agents.rendering import Renderer, default_renderer
+from agents.sample_data import SAMPLE_FILE
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +58,6 @@ PINS_BY_KIND: dict[ProjectKind, dict[str, str]] = {
     "microservices": {**_ASGI, "sqlalchemy": "2.1.9", **_COMMON},
 }  # fmt: skip
 RUFF_PIN = "0.17.6"
-SAMPLE_FILE = "data/sample.csv"
 # How pipeline kinds run end to end on their sample data (arguments to the project's python).
 PIPELINE_COMMANDS: dict[str, list[list[str]]] = {
     "ml_pipeline": [["-m", "pipeline.train"], ["-m", "pipeline.predict", SAMPLE_FILE]],
@@ -86,14 +81,6 @@ _RESERVED_ATTRS = {
     "update_forward_refs", "self", "cls",
 }  # fmt: skip
 _RESERVED_CLASSES = {*keyword.kwlist, *dir(builtins), "Base", "Mapped"}
-_LANGUAGES = {
-    ".py": "Python", ".md": "Markdown", ".toml": "TOML", ".txt": "Text", ".yml": "YAML",
-    ".yaml": "YAML", ".json": "JSON", ".cfg": "INI", ".ini": "INI", ".sh": "Shell", ".tf": "HCL",
-    ".html": "HTML", ".css": "CSS", ".js": "JavaScript", ".sql": "SQL", ".j2": "Jinja",
-    "Makefile": "Makefile", "Dockerfile": "Dockerfile", ".gitignore": "Ignore file",
-}  # fmt: skip
-_SKIPPED_DIRS = {".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".ruff_cache"}
-_SKIPPED_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".pyc"}
 
 SampleValue = Annotated[str, Field(max_length=200)] | bool | int | float
 
@@ -138,15 +125,6 @@ def _unique(name: str, used: set[str], separator: str = "_") -> str:
     return candidate
 
 
-def _heuristic_value(field: EntityField) -> Any:
-    if field.type == "str":
-        return f"{(field.name.strip('_').replace('_', ' ').capitalize() or 'Text')[:36]} 1"
-    if field.type == "int":
-        return 2024 if "year" in field.name else 7
-    others = {"float": 9.5, "bool": True, "date": "2024-01-15"}
-    return others.get(field.type, "2024-01-15T10:30:00")
-
-
 def design_for(analysis: AnalysisResult) -> CodeDesign:
     """The deterministic design for ``analysis``: names derived from entities, typed samples.
 
@@ -159,7 +137,7 @@ def design_for(analysis: AnalysisResult) -> CodeDesign:
     resources = []
     for entity in analysis.entities:
         table = _plural(_snake(entity.name)[:60])
-        sample = {f.name: _heuristic_value(f) for f in entity.fields}
+        sample = {f.name: sample_data.heuristic_value(f) for f in entity.fields}
         route = "/" + table.replace("_", "-")
         resources.append(
             ResourceDesign(entity=entity.name, table=table, route=route, sample=sample)
@@ -168,42 +146,6 @@ def design_for(analysis: AnalysisResult) -> CodeDesign:
     goals = analysis.project_plan.goals
     summary = goals[0] if goals else f"A REST API for {names}."
     return CodeDesign(resources=resources, readme_summary=summary)
-
-
-def _checked(kind: str, value: Any) -> Any:
-    """``value`` in canonical JSON form if it is valid for a field of type ``kind``, else None."""
-    if isinstance(value, bool) or kind == "bool":
-        return value if isinstance(value, bool) and kind == "bool" else None
-    if kind == "int" and isinstance(value, int) and abs(value) < 2**53:
-        return value
-    if kind == "float" and isinstance(value, int | float) and math.isfinite(value):
-        return float(value) if abs(value) < 1e15 else None
-    if kind == "str" and isinstance(value, str) and 0 < len(value) <= 40 and value.isprintable():
-        return value
-    if kind in ("date", "datetime") and isinstance(value, str):
-        try:
-            if kind == "date":
-                return dt.date.fromisoformat(value).isoformat()
-            moment = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return None
-        # SQLite keeps no time zone and the tests compare round trips: naive, whole seconds.
-        return None if moment.tzinfo else moment.replace(microsecond=0).isoformat()
-    return None
-
-
-def _changed(kind: str, value: Any) -> Any:
-    """A second valid value, different from ``value``, for update and filter tests."""
-    if kind in ("str", "bool"):
-        return f"{value} v2" if kind == "str" else not value
-    if kind in ("int", "float"):
-        return value + (1 if kind == "int" else 1.5)
-    step = dt.timedelta(days=1) if kind == "date" else dt.timedelta(hours=1)
-    parsed = dt.date.fromisoformat(value) if kind == "date" else dt.datetime.fromisoformat(value)
-    try:
-        return (parsed + step).isoformat()
-    except OverflowError:
-        return (parsed - step).isoformat()
 
 
 def _safe_attr(name: str) -> str:
@@ -221,8 +163,8 @@ def _fields(entity: Entity, sample: dict[str, Any]) -> list[dict[str, Any]]:
     fields = []
     for field in entity.fields:
         json_name = _unique("external_id", names) if field.name == "id" else field.name
-        value = _checked(field.type, sample.get(field.name))
-        value = _heuristic_value(field) if value is None else value
+        value = sample_data.checked_value(field.type, sample.get(field.name))
+        value = sample_data.heuristic_value(field) if value is None else value
         query = f"{json_name}_eq" if json_name in queries else json_name
         fields.append(
             {
@@ -233,7 +175,7 @@ def _fields(entity: Entity, sample: dict[str, Any]) -> list[dict[str, Any]]:
                 "type": field.type,
                 "required": field.required,
                 "sample": value,
-                "changed": _changed(field.type, value),
+                "changed": sample_data.changed_value(field.type, value),
             }
         )
     return fields
@@ -282,93 +224,6 @@ def _resources(analysis: AnalysisResult, design: CodeDesign) -> list[dict[str, A
     return resources
 
 
-def _dataset(
-    analysis: AnalysisResult,
-    resources: list[dict[str, Any]],
-    csv_path: Path | None,
-    project_dir: Path,
-    *,
-    write_file: bool,
-) -> dict[str, Any] | None:
-    """Rows for the project: the CSV's first rows or synthetic ones; samples for its tests.
-
-    CSV rows replace the first resource's sample values (the tests then use rows from the file);
-    pipelines also get them as ``data/sample.csv`` with the source's own headers.
-    """
-    plan = analysis.dataset
-    if plan is None or not resources:
-        return None
-    resource = resources[0]
-    fields = resource["fields"]
-    columns = [
-        sample_data.Column(
-            header=f["source"], name=f["json"], type=f["type"], required=f["required"]
-        )
-        for f in fields
-    ]
-    by_name = {f["json"]: f for f in fields}
-    plan_to_json = {
-        e.name: f["json"] for e, f in zip(analysis.entities[0].fields, fields, strict=False)
-    }
-    target = by_name.get(plan_to_json.get(plan.target or "", ""))
-    key = by_name.get(plan_to_json.get(plan.key or "", ""))
-    if plan.source == "csv" and csv_path is not None:
-        raw = sample_data.read_csv_rows(csv_path, plan, [c.header for c in columns])
-    else:
-        raw = sample_data.synthetic_rows(
-            columns,
-            target=target["json"] if target else None,
-            key=key["json"] if key else None,
-            seed=analysis.project_plan.project_name,
-        )
-    rows = sample_data.clean(raw, columns, key["json"] if key else None)
-    _sample_from_rows(resource, rows)
-    if write_file:
-        sample_data.write_csv(project_dir / SAMPLE_FILE, [c.header for c in columns], raw)
-    values = [row[target["json"]] for row in rows] if target else []
-    task = sample_data.learning_task(target["type"] if target else None, values)
-    classes = sorted({str(v) for v in values if v is not None}) if task == "classification" else []
-    return {
-        "path": SAMPLE_FILE,
-        "source": "csv" if plan.source == "csv" and csv_path is not None else "synthetic",
-        "file_name": plan.file_name,
-        "columns": fields,
-        "target": target,
-        "key": key,
-        "features": [f for f in fields if f is not target and f is not key],
-        "task": task,
-        "classes": classes[:50],
-        "date_formats": list(sample_data.DATE_FORMATS),
-        "datetime_formats": list(sample_data.DATETIME_FORMATS),
-        "missing_words": sorted(sample_data.MISSING_WORDS),
-        "true_words": sorted(sample_data.TRUE_WORDS),
-        "false_words": sorted(sample_data.FALSE_WORDS),
-        "raw_rows": len(raw),
-        "clean_rows": len(rows),
-        "first": rows[0] if rows else None,
-    }
-
-
-def _sample_from_rows(resource: dict[str, Any], rows: list[dict[str, Any]]) -> None:
-    """Use the first complete-enough rows as the resource's test samples, field by field."""
-    for field in resource["fields"]:
-        values = [row.get(field["json"]) for row in rows]
-        value = next((v for v in values if _checked(field["type"], v) is not None), None)
-        if value is None:
-            continue
-        value = _checked(field["type"], value)
-        other = next(
-            (c for v in values if (c := _checked(field["type"], v)) is not None and c != value),
-            None,
-        )
-        field["sample"], field["changed"] = (
-            value,
-            other if other is not None else _changed(field["type"], value),
-        )
-    resource["sample"] = {f["json"]: f["sample"] for f in resource["fields"]}
-    resource["changed"] = {f["json"]: f["changed"] for f in resource["fields"]}
-
-
 def generate(
     analysis: AnalysisResult,
     *,
@@ -400,7 +255,7 @@ def generate(
     resources = _resources(analysis, design)
     project_dir = project_dir.resolve()
     project_dir.mkdir(parents=True, exist_ok=True)
-    dataset = _dataset(
+    dataset = sample_data.dataset_context(
         analysis,
         resources,
         csv_path,
@@ -461,38 +316,6 @@ def repair(code: GeneratedCode, report: ReviewReport) -> GeneratedCode:
     return GeneratedCode.model_validate(
         {**code.model_dump(), **update, "repair_round": code.repair_round + 1}
     )
-
-
-def scan_project(project_dir: Path) -> tuple[list[GeneratedFile], CodeStatistics]:
-    """Count the project's text files, lines, and lines per language, as found on disk.
-
-    Args:
-        project_dir: The project's root directory; tool caches and virtualenvs are skipped.
-
-    Returns:
-        The files (path relative to the root, language, lines; at most 500) and their totals.
-    """
-    files: list[GeneratedFile] = []
-    for root, dirs, names in os.walk(project_dir):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
-        for name in sorted(names):
-            path = Path(root, name)
-            if path.is_symlink() or path.suffix in _SKIPPED_SUFFIXES:
-                continue
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (UnicodeDecodeError, OSError):
-                continue  # binary or unreadable: not source
-            language = _LANGUAGES.get(name) or _LANGUAGES.get(path.suffix, "Other")
-            relative = path.relative_to(project_dir).as_posix()
-            lines = len(text.splitlines())
-            files.append(GeneratedFile(path=relative, language=language, lines=lines))
-    languages: dict[str, int] = {}
-    for file in files:
-        languages[file.language] = languages.get(file.language, 0) + file.lines
-    total = sum(f.lines for f in files)
-    stats = CodeStatistics(files=len(files), lines=total, languages=dict(sorted(languages.items())))
-    return files[:500], stats
 
 
 def _ruff(args: list[str], cwd: Path) -> None:

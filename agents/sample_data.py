@@ -7,9 +7,12 @@ Rules, per cell: surrounding whitespace is stripped; empty, ``NA``, ``N/A``, ``n
 and ``NaN`` (any case) are missing; ``int`` accepts ``[+-]digits``; ``float`` any finite float;
 ``bool`` true/false/yes/no/y/n/t/f/1/0; ``date`` one of ``DATE_FORMATS``; ``datetime`` ISO 8601
 or one of ``DATETIME_FORMATS``, without a time zone, to whole seconds; ``str`` the stripped
-text. A row is kept when every required field
-parses; an optional field that does not parse becomes missing. Rows with the same key (or, with
-no key, the same cleaned values) collapse to the last one.
+text. A row is kept when every required field parses; an optional field that does not parse
+becomes missing. Rows with the same key (or, with no key, the same cleaned values) collapse to
+the last one.
+
+Also the single sample values the generated tests post (``heuristic_value``, ``checked_value``,
+``changed_value``) and ``dataset_context``, the ``dataset`` the templates are rendered with.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agents.contracts import DatasetPlan, FieldType
+from agents.contracts import AnalysisResult, DatasetPlan, EntityField, FieldType
 from agents.errors import InvalidRequest
 
 MISSING_WORDS = frozenset({"", "na", "n/a", "null", "none", "nan"})
@@ -34,6 +37,7 @@ FALSE_WORDS = frozenset({"false", "no", "n", "f", "0"})
 _INT = re.compile(r"^[+-]?\d{1,18}$")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d.%m.%Y")
 DATETIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%Y/%m/%d %H:%M")
+SAMPLE_FILE = "data/sample.csv"
 MAX_SAMPLE_ROWS = 400
 SYNTHETIC_ROWS = 80
 
@@ -245,3 +249,141 @@ def learning_task(target_type: FieldType | None, values: Sequence[Value]) -> str
         distinct = {v for v in values if v is not None}
         return "classification" if len(distinct) <= 10 else "regression"
     return "classification"
+
+
+# --- Sample values for generated tests, and the data context of the templates -----------------
+
+
+def heuristic_value(field: EntityField) -> Any:
+    """A plausible valid value for ``field`` when no row or model offers one."""
+    if field.type == "str":
+        return f"{(field.name.strip('_').replace('_', ' ').capitalize() or 'Text')[:36]} 1"
+    if field.type == "int":
+        return 2024 if "year" in field.name else 7
+    others = {"float": 9.5, "bool": True, "date": "2024-01-15"}
+    return others.get(field.type, "2024-01-15T10:30:00")
+
+
+def checked_value(kind: str, value: Any) -> Any:
+    """``value`` in canonical JSON form if it is valid for a field of type ``kind``, else None."""
+    if isinstance(value, bool) or kind == "bool":
+        return value if isinstance(value, bool) and kind == "bool" else None
+    if kind == "int" and isinstance(value, int) and abs(value) < 2**53:
+        return value
+    if kind == "float" and isinstance(value, int | float) and math.isfinite(value):
+        return float(value) if abs(value) < 1e15 else None
+    if kind == "str" and isinstance(value, str) and 0 < len(value) <= 40 and value.isprintable():
+        return value
+    if kind in ("date", "datetime") and isinstance(value, str):
+        try:
+            if kind == "date":
+                return dt.date.fromisoformat(value).isoformat()
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        # SQLite keeps no time zone and the tests compare round trips: naive, whole seconds.
+        return None if moment.tzinfo else moment.replace(microsecond=0).isoformat()
+    return None
+
+
+def changed_value(kind: str, value: Any) -> Any:
+    """A second valid value, different from ``value``, for update and filter tests."""
+    if kind in ("str", "bool"):
+        return f"{value} v2" if kind == "str" else not value
+    if kind in ("int", "float"):
+        return value + (1 if kind == "int" else 1.5)
+    step = dt.timedelta(days=1) if kind == "date" else dt.timedelta(hours=1)
+    parsed = dt.date.fromisoformat(value) if kind == "date" else dt.datetime.fromisoformat(value)
+    try:
+        return (parsed + step).isoformat()
+    except OverflowError:
+        return (parsed - step).isoformat()
+
+
+def dataset_context(
+    analysis: AnalysisResult,
+    resources: list[dict[str, Any]],
+    csv_path: Path | None,
+    project_dir: Path,
+    *,
+    write_file: bool,
+) -> dict[str, Any] | None:
+    """Rows for the project: the CSV's first rows or synthetic ones; samples for its tests.
+
+    CSV rows replace the first resource's sample values (the tests then use rows from the file);
+    pipelines also get them as ``data/sample.csv`` with the source's own headers.
+    """
+    plan = analysis.dataset
+    if plan is None or not resources:
+        return None
+    resource = resources[0]
+    fields = resource["fields"]
+    columns = [
+        Column(header=f["source"], name=f["json"], type=f["type"], required=f["required"])
+        for f in fields
+    ]
+    by_name = {f["json"]: f for f in fields}
+    plan_to_json = {
+        e.name: f["json"] for e, f in zip(analysis.entities[0].fields, fields, strict=False)
+    }
+    target = by_name.get(plan_to_json.get(plan.target or "", ""))
+    key = by_name.get(plan_to_json.get(plan.key or "", ""))
+    if plan.source == "csv" and csv_path is not None:
+        raw = read_csv_rows(csv_path, plan, [c.header for c in columns])
+    else:
+        raw = synthetic_rows(
+            columns,
+            target=target["json"] if target else None,
+            key=key["json"] if key else None,
+            seed=analysis.project_plan.project_name,
+        )
+    rows = clean(raw, columns, key["json"] if key else None)
+    _sample_from_rows(resource, rows)
+    if write_file:
+        write_csv(project_dir / SAMPLE_FILE, [c.header for c in columns], raw)
+    values = [row[target["json"]] for row in rows] if target else []
+    task = learning_task(target["type"] if target else None, values)
+    classes = sorted({str(v) for v in values if v is not None}) if task == "classification" else []
+    return {
+        "path": SAMPLE_FILE,
+        "source": "csv" if plan.source == "csv" and csv_path is not None else "synthetic",
+        "file_name": plan.file_name,
+        "columns": fields,
+        "target": target,
+        "key": key,
+        "features": [f for f in fields if f is not target and f is not key],
+        "task": task,
+        "classes": classes[:50],
+        "date_formats": list(DATE_FORMATS),
+        "datetime_formats": list(DATETIME_FORMATS),
+        "missing_words": sorted(MISSING_WORDS),
+        "true_words": sorted(TRUE_WORDS),
+        "false_words": sorted(FALSE_WORDS),
+        "raw_rows": len(raw),
+        "clean_rows": len(rows),
+        "first": rows[0] if rows else None,
+    }
+
+
+def _sample_from_rows(resource: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    """Use the first complete-enough rows as the resource's test samples, field by field."""
+    for field in resource["fields"]:
+        values = [row.get(field["json"]) for row in rows]
+        value = next((v for v in values if checked_value(field["type"], v) is not None), None)
+        if value is None:
+            continue
+        value = checked_value(field["type"], value)
+        other = next(
+            (
+                c
+                for v in values
+                if (c := checked_value(field["type"], v)) is not None and c != value
+            ),
+            None,
+        )
+        field["sample"], field["changed"] = (
+            value,
+            other if other is not None else changed_value(field["type"], value),
+        )
+    resource["sample"] = {f["json"]: f["sample"] for f in resource["fields"]}
+    resource["changed"] = {f["json"]: f["changed"] for f in resource["fields"]}

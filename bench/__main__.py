@@ -33,8 +33,8 @@ REQUEST = (
 
 def _plain_run(name: str) -> float:
     from agents import analyzer, code_generator, devops, reviewer, validator
-    from agents.contracts import PipelineRequest
     from agents.llm import BackendSpec
+    from agents.request import PipelineRequest
     from flows.sdlc import workspace_for
     from services.sandbox import Sandbox
     from services.settings import get_settings

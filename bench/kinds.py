@@ -21,8 +21,8 @@ from typing import Any
 
 from agents.analyzer import analyze
 from agents.code_generator import generate
-from agents.contracts import PipelineRequest
 from agents.llm import BackendSpec
+from agents.request import PipelineRequest
 from bench.figures import figure
 from services.sandbox import Sandbox, uv_cache_dir
 

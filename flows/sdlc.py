@@ -14,14 +14,9 @@ from typing import Any, Literal
 from prefect import flow, get_run_logger
 from prefect.states import Failed, State
 
-from agents.contracts import (
-    CloudProvider,
-    GeneratedCode,
-    PipelineRequest,
-    RequestOptions,
-    ReviewReport,
-)
+from agents.contracts import CloudProvider, GeneratedCode, ReviewReport
 from agents.errors import InvalidRequest, PublishError
+from agents.request import PipelineRequest, RequestOptions
 from agents.workflow import PipelineOutcome
 from flows.approval import request_approval
 from services.settings import get_settings

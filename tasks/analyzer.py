@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from agents import analyzer
-from agents.contracts import AnalysisResult, PipelineRequest
+from agents.contracts import AnalysisResult
 from agents.rendering import default_renderer
+from agents.request import PipelineRequest
 from tasks.common import agent_task, backend_spec, publish
 
 

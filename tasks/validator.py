@@ -15,11 +15,11 @@ from agents.contracts import (
     DeploymentBundle,
     GeneratedCode,
     ReleaseResult,
-    RequestOptions,
     ReviewReport,
     ValidationReport,
 )
 from agents.rendering import default_renderer
+from agents.request import RequestOptions
 from services.deploy import LocalDeployer
 from services.git import GitPublisher
 from services.sandbox import Sandbox

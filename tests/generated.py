@@ -14,16 +14,12 @@ from pathlib import Path
 
 from agents.analyzer import analyze
 from agents.code_generator import PIPELINE_COMMANDS, generate
-from agents.contracts import AnalysisResult, GeneratedCode, PipelineRequest
+from agents.contracts import AnalysisResult, GeneratedCode
 from agents.llm import BackendSpec
+from agents.request import PipelineRequest
 from services import linters
 from services.deploy import LocalDeployer
-from services.sandbox import Sandbox, uv_cache_dir
-
-
-def uv_cache() -> Path:
-    """The user's uv cache, which already holds most pinned wheels after ``make install``."""
-    return uv_cache_dir()
+from services.sandbox import Sandbox
 
 
 def plan(

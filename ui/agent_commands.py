@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
-from agents.contracts import CLOUD_PROVIDERS, AnalysisResult, PipelineRequest, slugify
+from agents.contracts import CLOUD_PROVIDERS, AnalysisResult
 from agents.errors import InvalidRequest
+from agents.request import PipelineRequest, slugify
 from services.sandbox import Sandbox
 from services.settings import get_settings
 

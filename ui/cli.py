@@ -17,8 +17,8 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from agents.contracts import PipelineRequest
 from agents.errors import Ag2SdlcError, InvalidRequest
+from agents.request import PipelineRequest
 from services.deploy import LocalDeployer
 from services.sandbox import Sandbox
 from services.settings import Settings, get_settings

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from agents.analyzer import analyze
-from agents.contracts import PipelineRequest
 from agents.errors import InvalidRequest
 from agents.llm import BackendSpec
 from agents.naming import entity_name, field_identifier
+from agents.request import PipelineRequest
 
 
 def _analyze(**kwargs: str):  # type: ignore[no-untyped-def]

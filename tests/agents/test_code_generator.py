@@ -32,7 +32,7 @@ from agents.contracts import (
     ReviewResults,
 )
 from agents.llm import BackendSpec
-from services.sandbox import Sandbox, scrubbed_environment, uv_binary
+from services.sandbox import Sandbox, scrubbed_environment, uv_cache_dir
 
 RUFF = str(Path(sys.executable).with_name("ruff"))
 SECURITY_RULES = "E,F,W,B,S,UP,I"
@@ -77,12 +77,6 @@ def library_plan() -> AnalysisResult:
     )
 
 
-def _uv_cache() -> Path:
-    # The user's uv cache already holds the pinned wheels: installs take about a second.
-    done = subprocess.run([uv_binary(), "cache", "dir"], capture_output=True, text=True, check=True)
-    return Path(done.stdout.strip())
-
-
 def _module_constants(path: Path) -> dict[str, Any]:
     """Module-level ``NAME = <literal>`` assignments of a generated file."""
     constants: dict[str, Any] = {}
@@ -117,7 +111,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[GeneratedCode, 
 
 @pytest.fixture(scope="session")
 def sandbox() -> Sandbox:
-    return Sandbox(cache_dir=_uv_cache(), timeout=300)
+    return Sandbox(cache_dir=uv_cache_dir(), timeout=300)
 
 
 @pytest.fixture(scope="session")

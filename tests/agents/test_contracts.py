@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from agents.contracts import PipelineRequest, slugify
 from agents.errors import InvalidRequest
+from agents.request import PipelineRequest, slugify
 
 
 class TestPipelineRequest:

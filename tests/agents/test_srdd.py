@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 
 from agents.analyzer import analyze
-from agents.contracts import AnalysisResult, PipelineRequest, ProjectKind, slugify
+from agents.contracts import AnalysisResult, ProjectKind
 from agents.llm import BackendSpec
+from agents.request import PipelineRequest, slugify
 
 ROOT = Path(__file__).resolve().parents[2]
 SRDD = ROOT.parent / "shared" / "data" / "srdd.csv"

@@ -7,10 +7,11 @@ import time
 import pytest
 
 from agents.analyzer import AnalyzerInput, analyze, plan_for
-from agents.contracts import AnalysisResult, PipelineRequest
+from agents.contracts import AnalysisResult
 from agents.errors import InvalidRequest
 from agents.kind_inference import score_kinds
 from agents.llm import BackendSpec
+from agents.request import PipelineRequest
 from agents.text_analysis import (
     extract_entities,
     field_type_for,

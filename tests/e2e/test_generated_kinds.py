@@ -18,9 +18,10 @@ import pytest
 import yaml
 from vega_datasets import local_data
 
-from agents.contracts import ProjectKind, slugify
-from services.sandbox import Sandbox
-from tests.generated import build, uv_cache, verify
+from agents.contracts import ProjectKind
+from agents.request import slugify
+from services.sandbox import Sandbox, uv_cache_dir
+from tests.generated import build, verify
 
 pytestmark = pytest.mark.e2e
 
@@ -70,7 +71,7 @@ KINDS = tuple(TEXT_REQUESTS)
 
 @pytest.fixture(scope="module")
 def sandbox() -> Sandbox:
-    return Sandbox(cache_dir=uv_cache(), timeout=600)
+    return Sandbox(cache_dir=uv_cache_dir(), timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from prefect.client.schemas.filters import (
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.flow_runs import resume_flow_run
 
-from agents.contracts import PipelineRequest
+from agents.request import PipelineRequest
 from agents.workflow import PipelineOutcome
 from flows.sdlc import sdlc_pipeline, workspace_for
 from services.settings import get_settings

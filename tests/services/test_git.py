@@ -336,6 +336,19 @@ class TestCredentials:
         assert redact(text) == "fatal: unable to access 'https://***@github.com/o/r.git/': 403"
 
 
+def _released_then_regenerated(
+    publisher: GitPublisher, project: Path, tmp_path: Path
+) -> tuple[str, Path]:
+    """Release ``project`` as "demo", then copy its files (not its history) to a new directory
+    with one new file: a second generation of the same project. Returns the remote and the copy."""
+    publisher.commit(project, message="Release 1", **AUTHOR)
+    url = publisher.push(project, repo_name="demo")
+    again = tmp_path / "again"
+    shutil.copytree(project, again, ignore=shutil.ignore_patterns(".git"))
+    (again / "NEW.md").write_text("new in release 2\n")
+    return url, again
+
+
 class TestContinueHistory:
     """A new workspace of an already released project builds on the previous release."""
 
@@ -343,12 +356,8 @@ class TestContinueHistory:
         self, publisher: GitPublisher, project: Path, tmp_path: Path
     ) -> None:
         """Second generation, new directory: its commit's parent is the first release."""
-        publisher.commit(project, message="Release 1", **AUTHOR)
-        url = publisher.push(project, repo_name="demo")
+        url, again = _released_then_regenerated(publisher, project, tmp_path)
         first = Repo(url).commit("main").hexsha
-        again = tmp_path / "again"
-        shutil.copytree(project, again, ignore=shutil.ignore_patterns(".git"))
-        (again / "NEW.md").write_text("new in release 2\n")
 
         assert publisher.continue_history(again, repo_name="demo")
         second = publisher.commit(again, message="Release 2", **AUTHOR)
@@ -363,11 +372,7 @@ class TestContinueHistory:
         self, publisher: GitPublisher, project: Path, tmp_path: Path
     ) -> None:
         """A workspace that committed but never pushed (a failed release) still releases."""
-        publisher.commit(project, message="Release 1", **AUTHOR)
-        url = publisher.push(project, repo_name="demo")
-        again = tmp_path / "again"
-        shutil.copytree(project, again, ignore=shutil.ignore_patterns(".git"))
-        (again / "NEW.md").write_text("new\n")
+        url, again = _released_then_regenerated(publisher, project, tmp_path)
         publisher.commit(again, message="Release 2, first try", **AUTHOR)
 
         assert publisher.continue_history(again, repo_name="demo")
