@@ -33,6 +33,7 @@ bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.profiling --large --ydata
 	$(BIN)/python -m bench.kinds
+	$(BIN)/python -m bench.srdd
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -17,6 +17,9 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from services.workspace import resolve_inside
 
+# Jinja2 renders any Python value, so a template's context is loosely typed by Jinja's own API;
+# the names each template reads are its contract (see the models passed in).
+TemplateContext = Mapping[str, Any]
 TEMPLATES_ROOT = Path(__file__).resolve().parents[1] / "templates"
 _PATH_VARIABLE = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 
@@ -49,11 +52,11 @@ class Renderer:
         self.env.filters["py"] = py_literal
         self.env.filters["md"] = md_text
 
-    def render(self, template: str, context: Mapping[str, Any]) -> str:
+    def render(self, template: str, context: TemplateContext) -> str:
         """Render one template file (path relative to the templates root)."""
         return self.env.get_template(template).render(**context)
 
-    def render_tree(self, tree: str, destination: Path, context: Mapping[str, Any]) -> list[Path]:
+    def render_tree(self, tree: str, destination: Path, context: TemplateContext) -> list[Path]:
         """Render every file under ``templates/<tree>`` into ``destination``.
 
         ``*.j2`` files are rendered and lose the suffix; others are copied. A path segment may

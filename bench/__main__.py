@@ -32,12 +32,12 @@ REQUEST = (
 
 
 def _plain_run(name: str) -> float:
-    from agents import analyzer, code_generator, devops, reviewer, validator
+    from agents import analyzer, devops, generator, release, reviewer
     from agents.llm import BackendSpec
-    from agents.request import PipelineRequest
+    from core.contracts import PipelineRequest
+    from core.settings import get_settings
     from flows.sdlc import workspace_for
     from services.sandbox import Sandbox
-    from services.settings import get_settings
 
     spec = BackendSpec()
     settings = get_settings()
@@ -45,7 +45,7 @@ def _plain_run(name: str) -> float:
     request = PipelineRequest.from_inputs(text=REQUEST, name=name)
     workspace = workspace_for(request)
     plan = analyzer.analyze(request, spec=spec)
-    code = code_generator.generate(plan, project_dir=workspace.project_dir, spec=spec)
+    code = generator.generate(plan, project_dir=workspace.project_dir, spec=spec)
     report = reviewer.review(
         workspace.project_dir,
         spec=spec,
@@ -55,7 +55,7 @@ def _plain_run(name: str) -> float:
     bundle = devops.build_deployment(
         workspace.project_dir, project_name=name, cloud="local", spec=spec
     )
-    validator.validate(plan, code, report, bundle, spec=spec)
+    release.validate(plan, code, report, bundle, spec=spec)
     return time.perf_counter() - started
 
 

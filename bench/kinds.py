@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from agents.analyzer import analyze
-from agents.code_generator import generate
+from agents.generator import generate
 from agents.llm import BackendSpec
-from agents.request import PipelineRequest
 from bench.figures import figure
+from core.contracts import PipelineRequest
 from services.sandbox import Sandbox, uv_cache_dir
 
 RESULTS = Path(__file__).resolve().parent / "results.json"

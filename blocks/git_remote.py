@@ -32,3 +32,11 @@ class GitRemote(Block):
         if parts.port:
             host = f"{host}:{parts.port}"
         return urlunsplit(parts._replace(netloc=f"{auth}@{host}"))
+
+
+def load_remote_url(block_name: str, project_name: str) -> SecretStr | None:
+    """The push URL from the named ``GitRemote`` block (it may embed a token), or ``None``."""
+    if not block_name:
+        return None
+    remote = GitRemote.load(block_name)
+    return SecretStr(remote.url_for(project_name))  # type: ignore[union-attr]  # as above: Self | Coroutine

@@ -8,6 +8,7 @@ from prefect.blocks.core import Block
 from pydantic import Field, SecretStr
 
 from agents.llm import BackendSpec
+from core.settings import get_settings
 
 
 class LLMBackend(Block):
@@ -34,7 +35,15 @@ class LLMBackend(Block):
             backend=self.backend,
             model=self.model,
             base_url=self.base_url,
-            api_key=self.api_key.get_secret_value() if self.api_key else None,
+            api_key=self.api_key,
             temperature=self.temperature,
             max_tokens=self.max_tokens,
         )
+
+
+def load_llm_spec(block_name: str) -> BackendSpec:
+    """The LLM backend: the named ``LLMBackend`` block, else the ``AG2_SDLC_LLM*`` settings."""
+    if not block_name:
+        return BackendSpec.from_settings(get_settings())
+    block = LLMBackend.load(block_name)
+    return block.get_spec()  # type: ignore[union-attr]  # Block.load is typed as returning Self | Coroutine

@@ -10,7 +10,7 @@ from prefect.flow_runs import pause_flow_run, suspend_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
-from agents.contracts import Approval
+from core.contracts import Approval
 
 ApprovalMode = Literal["pause", "suspend"]
 

@@ -14,11 +14,10 @@ from prefect import flow, get_run_logger
 from prefect.states import Failed, State
 from pydantic import BaseModel, Field
 
-from agents.drift import DriftReport
-from agents.errors import Ag2SdlcError, InvalidRequest
-from agents.profiling import CsvProfile
-from services.settings import get_settings
-from services.storage import parse_location
+from agents.profiling import CsvProfile, DriftReport
+from core.errors import Ag2SdlcError, InvalidRequest
+from core.locations import parse_location
+from core.settings import get_settings
 from tasks.csv_analysis import (
     drift_since_last_run,
     profile_file,

@@ -14,13 +14,20 @@ from typing import Any, Literal
 from prefect import flow, get_run_logger
 from prefect.states import Failed, State
 
-from agents.contracts import CloudProvider, GeneratedCode, ReviewReport
-from agents.errors import InvalidRequest, PublishError
-from agents.request import PipelineRequest, RequestOptions
-from agents.workflow import PipelineOutcome
+from agents.llm import BackendSpec
+from blocks import load_llm_spec, load_remote_url
+from core.contracts import (
+    CloudProvider,
+    GeneratedCode,
+    PipelineOutcome,
+    PipelineRequest,
+    RequestOptions,
+    ReviewReport,
+)
+from core.errors import InvalidRequest, PublishError
+from core.locations import parse_location
+from core.settings import get_settings
 from flows.approval import request_approval
-from services.settings import get_settings
-from services.storage import parse_location
 from services.workspace import Workspace
 from tasks.analyzer import analyze_request, publish_analysis
 from tasks.code_generator import generate_code, publish_code, repair_code
@@ -47,16 +54,16 @@ def file_digest(request: PipelineRequest) -> str:
 
 
 def review_until_clean(
-    code: GeneratedCode, *, env_dir: str, rounds: int, run_tests: bool, llm_block: str
+    code: GeneratedCode, *, env_dir: str, rounds: int, run_tests: bool, llm: BackendSpec
 ) -> tuple[GeneratedCode, ReviewReport]:
     """Review, and repair while the review blocks, at most ``rounds`` times."""
     review = review_code.with_options(refresh_cache=not Path(env_dir).is_dir())
-    report = review(code, env_dir, run_tests, llm_block)
+    report = review(code, env_dir, llm, run_tests)
     for _ in range(rounds):
         if not report.is_blocking:
             break
         code = repair_code(code, report)
-        report = review(code, env_dir, run_tests, llm_block)
+        report = review(code, env_dir, llm, run_tests)
     return code, report
 
 
@@ -117,6 +124,7 @@ def sdlc_pipeline(
     except InvalidRequest as exc:
         return Failed(message=str(exc))
 
+    llm = load_llm_spec(llm_block)
     workspace = workspace_for(req)
     name = req.project_name
     env_dir = str(workspace.root / "venv")
@@ -130,26 +138,26 @@ def sdlc_pipeline(
         to_analyze = to_analyze.model_copy(update={"csv_location": local})
     # The digest keys the analyzer's cache on the file's content, not only on its path.
     digest = file_digest(to_analyze)
-    analysis = analyze_request(to_analyze, llm_block, csv_digest=digest)
+    analysis = analyze_request(to_analyze, llm, csv_digest=digest)
     artifacts = ArtifactPublisher()  # artifacts go out while the next agent works
     artifacts.submit(publish_analysis, analysis)
     # A cached result is only as good as the files it describes: regenerate (and re-review, which
     # also rebuilds the environment the release deploys from) when they are gone.
     code = generate_code.with_options(refresh_cache=not workspace.project_dir.is_dir())(
-        analysis, str(workspace.project_dir), llm_block, to_analyze.csv_location or "", digest
+        analysis, str(workspace.project_dir), llm, to_analyze.csv_location or "", digest
     )
     code, report = review_until_clean(
         code,
         env_dir=env_dir,
         rounds=req.options.review_rounds,
         run_tests=req.options.run_generated_tests,
-        llm_block=llm_block,
+        llm=llm,
     )
     artifacts.submit(publish_code, name, code)
     artifacts.submit(publish_review, name, report)
-    bundle = build_deployment(code, name, req.cloud_provider, llm_block)
+    bundle = build_deployment(code, name, req.cloud_provider, llm)
     artifacts.submit(publish_deployment, name, bundle)
-    validation = validate_release(analysis, code, report, bundle, llm_block)
+    validation = validate_release(analysis, code, report, bundle, llm)
     artifacts.submit(publish_validation, name, validation)
     traces = [analysis.llm, code.llm, report.llm, bundle.llm, validation.llm]
     artifacts.submit(publish_llm_usage, name, traces)
@@ -189,7 +197,7 @@ def sdlc_pipeline(
             env_dir,
             bundle.health_path,
             req.options,
-            git_block,
+            load_remote_url(git_block, name),
         )
     except PublishError as exc:  # e.g. the remote moved on: one sentence, the run fails
         logger.error("Release failed: %s", exc)

@@ -6,18 +6,18 @@ import json
 import logging
 import re
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from agents.contracts import DeploymentStatus
-from agents.errors import InvalidRequest
+from core.contracts import DeploymentStatus
+from core.errors import InvalidRequest
 from services.processes import (
     DETAIL_CHARS,
     free_port,
     log_tail,
+    poll,
     process_alive,
     spawn_detached,
     stop_process,
@@ -124,20 +124,28 @@ class LocalDeployer:
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) -> str:
     """Poll ``url`` until it answers 2xx; return "" then, else one sentence saying why not."""
-    deadline = time.monotonic() + timeout
     last = "no answer"
+
+    def probe() -> str | None:
+        """Empty once healthy, why not once the app exited, None while it may still come up."""
+        nonlocal last
+        code = process.poll()
+        if code is not None:
+            return f"The app exited with code {code} before {url} answered."
+        try:
+            response = client.get(url)
+        except httpx.HTTPError as exc:
+            last = type(exc).__name__
+            return None
+        if response.is_success:
+            return ""
+        last = f"HTTP {response.status_code}"
+        return None
+
     with httpx.Client(timeout=2.0) as client:
-        while time.monotonic() < deadline:
-            code = process.poll()
-            if code is not None:
-                return f"The app exited with code {code} before {url} answered."
-            try:
-                response = client.get(url)
-            except httpx.HTTPError as exc:
-                last = type(exc).__name__
-            else:
-                if response.is_success:
-                    return ""
-                last = f"HTTP {response.status_code}"
-            time.sleep(0.25)
-    return f"{url} did not answer within {timeout:g} s (last: {last})."
+        problem = poll(
+            probe, done=lambda outcome: outcome is not None, timeout=timeout, interval=0.25
+        )
+    if problem is None:
+        return f"{url} did not answer within {timeout:g} s (last: {last})."
+    return problem

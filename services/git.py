@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from git import GitCommandError, InvalidGitRepositoryError, NoSuchPathError, PushInfo, Repo
 
-from agents.errors import PublishError
+from core.errors import PublishError
 from services.workspace import resolve_inside
 
 logger = logging.getLogger(__name__)

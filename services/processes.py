@@ -11,14 +11,18 @@ import os
 import signal
 import socket
 import subprocess
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+import psutil
+import tenacity
 
 DETAIL_CHARS = 480  # DeploymentStatus.detail holds at most 500 characters
 # Processes this interpreter started, kept so they can be reaped (no zombies, no
 # "still running" ResourceWarning) when they stop.
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -48,7 +52,7 @@ def spawn_detached(
 
 
 def process_alive(pid: int, *, argv_has: Sequence[str] = ()) -> bool:
-    """True if ``pid`` runs (not a zombie).
+    """True if ``pid`` runs (not a zombie) and this user may signal it.
 
     With ``argv_has``, also require what marks a process as ours: it leads its own session
     (``spawn_detached`` does that) and every given word is one of its arguments. This guards
@@ -61,23 +65,21 @@ def process_alive(pid: int, *, argv_has: Sequence[str] = ()) -> bool:
         _CHILDREN.pop(pid, None)
         return False
     try:
-        os.kill(pid, 0)
+        process = psutil.Process(pid)
+        process.send_signal(0)  # AccessDenied: someone else's process, never ours to manage
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return False
+        if not argv_has:
+            return True
         session = os.getsid(pid)
-    except (ProcessLookupError, PermissionError):
-        return False  # gone, or someone else's process: never ours to manage
-    proc = Path("/proc") / str(pid)
-    try:
-        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        argv = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
-    except (OSError, IndexError):
-        return not argv_has  # no /proc (not Linux): trust the signal check alone
-    if state == "Z":
+        argv = process.cmdline()
+    except (psutil.Error, OSError):  # gone, not ours, or no way to read its arguments
         return False
-    if argv == [""] and child is not None:
+    if not argv and child is not None:
         # Our own unreaped child in the middle of a second exec (uv's /bin/sh launcher on long
         # venv paths): the kernel shows an empty argv for that instant; the pid is still ours.
         return True
-    return not argv_has or (session == pid and all(word in argv for word in argv_has))
+    return session == pid and all(word in argv for word in argv_has)
 
 
 def stop_process(pid: int, *, first_signal: int = signal.SIGTERM, grace: float = 10.0) -> bool:
@@ -91,17 +93,37 @@ def stop_process(pid: int, *, first_signal: int = signal.SIGTERM, grace: float =
         os.killpg(pid, first_signal)
     except ProcessLookupError:
         return False
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        if not process_alive(pid):
-            break
-        time.sleep(0.1)
+    # Not psutil's wait: it counts a zombie nobody reaps yet (the child of another of our
+    # processes) as running, where process_alive sees it gone.
+    poll(lambda: process_alive(pid), done=lambda alive: not alive, timeout=grace, interval=0.1)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)  # also ends helpers left behind in the group
     child = _CHILDREN.pop(pid, None)
     if child is not None:
         child.wait(timeout=5)
     return True
+
+
+def poll(
+    probe: Callable[[], T], *, done: Callable[[T], bool], timeout: float, interval: float
+) -> T:
+    """Call ``probe`` every ``interval`` s until ``done`` holds for what it returns.
+
+    Returns that result, or the last one once ``timeout`` s have passed: no call starts after
+    the deadline. What ``probe`` raises propagates at once.
+    """
+    # "Not yet" is an answer here, not a failure: tenacity retries on the result, quietly.
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_not_result(done),
+        stop=tenacity.stop_before_delay(timeout),
+        wait=tenacity.wait_fixed(interval),
+        retry_error_callback=_last_result,
+    )
+    return retrying(probe)
+
+
+def _last_result(state: tenacity.RetryCallState) -> object:
+    return state.outcome.result() if state.outcome is not None else None
 
 
 def log_tail(log_file: Path, *, limit: int = DETAIL_CHARS) -> str:

@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from agents.errors import SandboxTimeout, ToolFailed
+from core.errors import SandboxTimeout, ToolFailed
 
 logger = logging.getLogger(__name__)
 

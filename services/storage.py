@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, Any, Literal, cast
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal
 
-from agents.errors import Ag2SdlcError, InvalidRequest, PublishError, ToolFailed
+from core.errors import Ag2SdlcError, InvalidRequest, PublishError, ToolFailed
+from core.locations import SERVICES, CloudLocation, Scheme, parse_location
 from services.workspace import resolve_inside
 
 if TYPE_CHECKING:
@@ -29,46 +29,7 @@ if TYPE_CHECKING:
     from google.cloud.storage import Client as GcsClient
     from mypy_boto3_s3 import S3Client
 
-Scheme = Literal["s3", "gs", "az"]
 CHUNK_BYTES = 1 << 20  # S3 body read size: memory stays bounded whatever the object size
-_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", re.DOTALL)
-_BUCKET_NAMES: dict[Scheme, re.Pattern[str]] = {
-    "s3": re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
-    "gs": re.compile(r"[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]"),
-    "az": re.compile(r"[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]"),
-}
-_UNSAFE_KEY_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
-
-
-@dataclass(frozen=True)
-class _Service:
-    name: str
-    container: str
-    credentials: str
-
-
-_SERVICES: dict[Scheme, _Service] = {
-    "s3": _Service("S3", "bucket", "AWS"),
-    "gs": _Service("Google Cloud Storage", "bucket", "GCP"),
-    "az": _Service("Azure Blob Storage", "container", "Azure Blob Storage"),
-}
-
-
-@dataclass(frozen=True)
-class CloudLocation:
-    """A parsed ``scheme://bucket/key`` URL (for Azure the bucket is the container)."""
-
-    scheme: Scheme
-    bucket: str
-    key: str
-
-    def __str__(self) -> str:
-        return f"{self.scheme}://{self.bucket}/{self.key}"
-
-    @property
-    def relative_path(self) -> PurePosixPath:
-        """Where a download lands under a destination directory: ``scheme/bucket/key``."""
-        return PurePosixPath(self.scheme, self.bucket, self.key)
 
 
 @dataclass(frozen=True)
@@ -78,40 +39,6 @@ class StorageClients:
     s3: S3Client | None = None
     gcs: GcsClient | None = None
     azure: BlobServiceClient | None = None
-
-
-def parse_location(location: str) -> CloudLocation | None:
-    """Parse a cloud URL strictly; ``None`` means a local path.
-
-    Raises:
-        InvalidRequest: an unsupported scheme, a bad bucket name, or a key that is empty, has
-            empty, ``.`` or ``..`` segments, control characters or backslashes.
-    """
-    match = _URL.match(location)
-    if match is None:
-        return None
-    name, rest = match.group(1).lower(), match.group(2)
-    if name not in _SERVICES:
-        raise InvalidRequest(
-            f"Unsupported location scheme {name + '://'!r}; "
-            "use a local path or an s3://, gs:// or az:// URL."
-        )
-    scheme = cast(Scheme, name)
-    service = _SERVICES[scheme]
-    bucket, _, key = rest.partition("/")
-    if not _BUCKET_NAMES[scheme].fullmatch(bucket):
-        raise InvalidRequest(f"{location!r} does not start with a valid {service.container} name.")
-    segments = key.split("/")
-    if not key or any(segment in ("", ".", "..") for segment in segments):
-        raise InvalidRequest(
-            f"{location!r} needs an object key without empty, '.' or '..' parts, "
-            f"as in {scheme}://{bucket}/path/file.csv."
-        )
-    if _UNSAFE_KEY_CHARS.search(key) or any(len(s.encode()) > 255 for s in segments):
-        raise InvalidRequest(
-            f"{location!r} has control characters, backslashes or parts over 255 bytes in its key."
-        )
-    return CloudLocation(scheme, bucket, key)
 
 
 def fetch_csv(
@@ -164,7 +91,7 @@ def upload_file(source: Path, location: str, *, clients: StorageClients) -> str:
 
 
 def _credentials_block(scheme: Scheme) -> str:
-    credentials = _SERVICES[scheme].credentials
+    credentials = SERVICES[scheme].credentials
     return f"{'an' if credentials[0] in 'AEIOU' else 'a'} {credentials} credentials block"
 
 
@@ -330,7 +257,7 @@ def _errors(cloud: CloudLocation, client: Any, *, reading: bool) -> Iterator[Non
 
 
 def _error(failure: Failure, cloud: CloudLocation, detail: str, *, reading: bool) -> Ag2SdlcError:
-    service = _SERVICES[cloud.scheme]
+    service = SERVICES[cloud.scheme]
     action = "Reading" if reading else "Uploading to"
     if failure == "transient":
         return ToolFailed(f"{action} {cloud} failed ({detail}); the service may be unavailable.")

@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from agents.errors import UnsafePath
+from core.errors import UnsafePath
 
 
 def resolve_inside(root: Path, relative: str | Path) -> Path:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from agents import analyzer
-from agents.contracts import AnalysisResult
+from agents.llm import BackendSpec
 from agents.rendering import default_renderer
-from agents.request import PipelineRequest
-from tasks.common import agent_task, backend_spec, publish
+from core.contracts import AnalysisResult, PipelineRequest
+from tasks.common import agent_task, publish
 
 
 @agent_task("analyzer")
 def analyze_request(
-    request: PipelineRequest, llm_block: str = "", csv_digest: str = ""
+    request: PipelineRequest, llm: BackendSpec, csv_digest: str = ""
 ) -> AnalysisResult:
     """Analyse the request into a project plan (``csv_digest`` only keys the cache)."""
-    return analyzer.analyze(request, spec=backend_spec(llm_block))
+    return analyzer.analyze(request, spec=llm)
 
 
 def publish_analysis(result: AnalysisResult) -> list[str]:
@@ -27,7 +27,7 @@ def publish_analysis(result: AnalysisResult) -> list[str]:
     return publish(
         result.project_plan.project_name,
         "analysis",
-        markdown=default_renderer().render("reports/analysis.md.j2", {"r": result}),
+        markdown=default_renderer().render("reports/analysis.md.j2", {"analysis": result}),
         table=rows,
         description="Analyzer & Planner: project kind, entities, plan",
     )

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agents import code_generator
-from agents.contracts import AnalysisResult, GeneratedCode, ReviewReport
+from agents import generator
+from agents.llm import BackendSpec
 from agents.rendering import default_renderer
-from tasks.common import agent_task, backend_spec, publish
+from core.contracts import AnalysisResult, GeneratedCode, ReviewReport
+from tasks.common import agent_task, publish
 
 
 @agent_task("code-generator")
 def generate_code(
     analysis: AnalysisResult,
     project_dir: str,
-    llm_block: str = "",
+    llm: BackendSpec,
     csv_path: str = "",
     csv_digest: str = "",
 ) -> GeneratedCode:
@@ -23,10 +24,10 @@ def generate_code(
     ``csv_path`` is the request's (fetched) CSV, whose first rows become the project's test
     data; ``csv_digest`` only keys the cache on the file's content.
     """
-    return code_generator.generate(
+    return generator.generate(
         analysis,
         project_dir=Path(project_dir),
-        spec=backend_spec(llm_block),
+        spec=llm,
         csv_path=Path(csv_path) if csv_path else None,
     )
 
@@ -34,7 +35,7 @@ def generate_code(
 @agent_task("code-repair", retries=1)
 def repair_code(code: GeneratedCode, report: ReviewReport) -> GeneratedCode:
     """Fix what the review found blocking, then hand the project back for another review."""
-    return code_generator.repair(code, report)
+    return generator.repair(code, report)
 
 
 def publish_code(project_name: str, code: GeneratedCode) -> list[str]:
@@ -45,7 +46,7 @@ def publish_code(project_name: str, code: GeneratedCode) -> list[str]:
     return publish(
         project_name,
         "code",
-        markdown=default_renderer().render("reports/code.md.j2", {"c": code}),
+        markdown=default_renderer().render("reports/code.md.j2", {"code": code}),
         table=rows,
         description="Code Generator: files, languages, line counts",
     )

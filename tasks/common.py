@@ -1,11 +1,11 @@
-"""What every agent task shares: cache policy, retry rule, LLM backend resolution, artifacts."""
+"""What every agent task shares: cache policy, retry rule, artifacts."""
 
 from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from prefect import Task, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -13,10 +13,13 @@ from prefect.cache_policies import INPUTS, TASK_SOURCE
 from prefect.client.schemas.objects import TaskRun
 from prefect.states import State
 
-from agents.errors import Ag2SdlcError, SandboxTimeout, ToolFailed
-from agents.llm import BackendSpec
-from services.settings import get_settings
+from core.contracts import LLMTrace
+from core.errors import Ag2SdlcError, SandboxTimeout, ToolFailed
 
+AgentParams = ParamSpec("AgentParams")
+AgentResult = TypeVar("AgentResult")
+# A table artifact's rows, as Prefect's create_table_artifact takes them (JSON-able values).
+TableRows = list[dict[str, Any]]
 # Same inputs and same task code -> same answer, across runs and processes.
 AGENT_CACHE = INPUTS + TASK_SOURCE
 
@@ -29,7 +32,9 @@ def retry_transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) 
     return not isinstance(error, Ag2SdlcError)
 
 
-def agent_task(name: str, *, retries: int = 2) -> Any:
+def agent_task(
+    name: str, *, retries: int = 2
+) -> Callable[[Callable[AgentParams, AgentResult]], Task[AgentParams, AgentResult]]:
     """The decorator every agent task shares: retried on transient failures only, cached on
     its inputs and source, results persisted so re-runs and resumed runs reuse them."""
     return task(
@@ -42,16 +47,6 @@ def agent_task(name: str, *, retries: int = 2) -> Any:
     )
 
 
-def backend_spec(llm_block: str) -> BackendSpec:
-    """The LLM backend: the named ``LLMBackend`` block, else the ``AG2_SDLC_LLM*`` settings."""
-    if llm_block:
-        from blocks import LLMBackend
-
-        block = LLMBackend.load(llm_block)
-        return block.get_spec()  # type: ignore[union-attr]
-    return BackendSpec.from_settings(get_settings())
-
-
 def artifact_key(project_name: str, suffix: str) -> str:
     """Artifact keys: lowercase letters, digits and dashes only."""
     return f"{project_name}-{suffix}".lower().replace("_", "-")
@@ -62,7 +57,7 @@ def publish(
     suffix: str,
     *,
     markdown: str,
-    table: list[dict[str, Any]] | None = None,
+    table: TableRows | None = None,
     description: str,
 ) -> list[str]:
     """Publish an agent's markdown summary and, optionally, its table; return the keys."""
@@ -75,7 +70,7 @@ def publish(
     return keys
 
 
-def publish_llm_usage(project_name: str, traces: list[Any]) -> list[str]:
+def publish_llm_usage(project_name: str, traces: list[LLMTrace | None]) -> list[str]:
     """The token-usage table: one row per agent, in pipeline order."""
     agents = ["analyzer", "code_generator", "reviewer", "devops", "validator"]
     key = artifact_key(project_name, "llm-usage")
@@ -87,7 +82,7 @@ def publish_llm_usage(project_name: str, traces: list[Any]) -> list[str]:
     return [key]
 
 
-def _llm_row(agent: str, trace: Any) -> dict[str, Any]:
+def _llm_row(agent: str, trace: LLMTrace | None) -> dict[str, str | int]:
     """One row of the token-usage table."""
     if trace is None:
         return {

@@ -16,12 +16,11 @@ from prefect.client.schemas.objects import TaskRun
 from prefect.context import TaskRunContext
 from prefect.states import Failed, State
 
-from agents import csv_insights, csv_models, csv_sniff, csv_sql, csv_stats, profiling
-from agents.drift import DriftReport, compare
-from agents.errors import InvalidRequest
-from agents.profiling import CsvProfile, neutralise, profile_csv
+import agents.profiling
+from agents.profiling import CsvProfile, DriftReport, compare, neutralise, profile_csv
 from agents.rendering import default_renderer
-from services.settings import get_settings
+from core.errors import InvalidRequest
+from core.settings import get_settings
 from tasks.common import retry_transient
 
 _TEMPLATE = "reports/csv_profile.md.j2"
@@ -48,8 +47,9 @@ def resolve_location(csv_location: str) -> Path:
 def _profiler_source() -> str:
     """Hash of the profiler's modules, so a new profiler never reuses an old cached profile."""
     digest = hashlib.sha256()
-    for module in (profiling, csv_insights, csv_models, csv_sniff, csv_sql, csv_stats):
-        digest.update(Path(str(module.__file__)).read_bytes())
+    package = Path(str(agents.profiling.__file__)).parent
+    for module in sorted(package.glob("*.py")):
+        digest.update(module.read_bytes())
     return digest.hexdigest()
 
 

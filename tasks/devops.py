@@ -5,21 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from agents import devops
-from agents.contracts import CloudProvider, DeploymentBundle, GeneratedCode
+from agents.llm import BackendSpec
 from agents.rendering import default_renderer
-from tasks.common import agent_task, backend_spec, publish
+from core.contracts import CloudProvider, DeploymentBundle, GeneratedCode
+from tasks.common import agent_task, publish
 
 
 @agent_task("devops")
 def build_deployment(
-    code: GeneratedCode, project_name: str, cloud: CloudProvider, llm_block: str = ""
+    code: GeneratedCode, project_name: str, cloud: CloudProvider, llm: BackendSpec
 ) -> DeploymentBundle:
     """Container and Kubernetes files for the generated project, checked by their linters."""
     return devops.build_deployment(
         Path(code.project_path),
         project_name=project_name,
         cloud=cloud,
-        spec=backend_spec(llm_block),
+        spec=llm,
     )
 
 
@@ -32,7 +33,7 @@ def publish_deployment(project_name: str, bundle: DeploymentBundle) -> list[str]
     return publish(
         project_name,
         "devops",
-        markdown=default_renderer().render("reports/devops.md.j2", {"b": bundle}),
+        markdown=default_renderer().render("reports/devops.md.j2", {"bundle": bundle}),
         table=rows,
         description="DevOps Engineer: deployment files and their checks",
     )

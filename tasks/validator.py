@@ -7,24 +7,26 @@ from pathlib import Path
 from prefect import task
 from prefect.artifacts import create_link_artifact
 from prefect.cache_policies import NO_CACHE
+from pydantic import SecretStr
 
-from agents import release, validator
-from agents.contracts import (
+from agents import release
+from agents.llm import BackendSpec
+from agents.rendering import default_renderer
+from core.contracts import (
     AnalysisResult,
     Approval,
     DeploymentBundle,
     GeneratedCode,
     ReleaseResult,
+    RequestOptions,
     ReviewReport,
     ValidationReport,
 )
-from agents.rendering import default_renderer
-from agents.request import RequestOptions
+from core.settings import get_settings
 from services.deploy import LocalDeployer
 from services.git import GitPublisher
 from services.sandbox import Sandbox
-from services.settings import get_settings
-from tasks.common import agent_task, artifact_key, backend_spec, publish
+from tasks.common import agent_task, artifact_key, publish
 
 
 @agent_task("validator", retries=1)
@@ -33,19 +35,10 @@ def validate_release(
     code: GeneratedCode,
     report: ReviewReport,
     bundle: DeploymentBundle,
-    llm_block: str = "",
+    llm: BackendSpec,
 ) -> ValidationReport:
     """Decide the release gates and write the approver's summary."""
-    return validator.validate(analysis, code, report, bundle, spec=backend_spec(llm_block))
-
-
-def _remote_url(git_block: str, project_name: str) -> str | None:
-    if not git_block:
-        return None
-    from blocks import GitRemote
-
-    remote = GitRemote.load(git_block)
-    return remote.url_for(project_name)  # type: ignore[union-attr]
+    return release.validate(analysis, code, report, bundle, spec=llm)
 
 
 # Side effects: never cached, and re-running is safe (commit and push are idempotent).
@@ -58,7 +51,7 @@ def release_project(
     env_dir: str,
     health_path: str,
     options: RequestOptions,
-    git_block: str = "",
+    remote_url: SecretStr | None = None,
 ) -> ReleaseResult:
     """Commit, push and deploy the approved project."""
     settings = get_settings()
@@ -75,7 +68,7 @@ def release_project(
         deployer=deployer,
         venv=Path(env_dir),
         health_path=health_path,
-        remote_url=_remote_url(git_block, project_name),
+        remote_url=remote_url.get_secret_value() if remote_url else None,
         keep_running=options.keep_deployment_running,
     )
 
@@ -106,7 +99,7 @@ def publish_release(project_name: str, result: ReleaseResult) -> list[str]:
         project_name,
         "release",
         markdown=default_renderer().render(
-            "reports/release.md.j2", {"r": result, "name": project_name}
+            "reports/release.md.j2", {"release": result, "name": project_name}
         ),
         description="Release Manager: approval, repository, deployment",
     )

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agents.analyzer import analyze
-from agents.code_generator import PIPELINE_COMMANDS, generate
-from agents.contracts import AnalysisResult, GeneratedCode
+from agents.generator import PIPELINE_COMMANDS, generate
 from agents.llm import BackendSpec
-from agents.request import PipelineRequest
+from core.contracts import AnalysisResult, GeneratedCode, PipelineRequest
 from services import linters
 from services.deploy import LocalDeployer
 from services.sandbox import Sandbox

@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
-from agents.contracts import CLOUD_PROVIDERS, AnalysisResult
-from agents.errors import InvalidRequest
-from agents.request import PipelineRequest, slugify
+from core.contracts import CLOUD_PROVIDERS, AnalysisResult, PipelineRequest, slugify
+from core.errors import InvalidRequest
+from core.settings import get_settings
 from services.sandbox import Sandbox
-from services.settings import get_settings
 
 if TYPE_CHECKING:
     from agents.llm import BackendSpec
@@ -43,7 +42,7 @@ def analyze_command(args: argparse.Namespace) -> BaseModel:
 
 
 def generate_command(args: argparse.Namespace) -> BaseModel:
-    from agents.code_generator import generate
+    from agents.generator import generate
 
     plan_path = Path(args.plan)
     try:
@@ -111,7 +110,7 @@ def add_request_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_agent_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_agent_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]  # private generic in typeshed
     """Register the four single-agent commands on the CLI's subparsers."""
     analyze = commands.add_parser("analyze", help="Run the Analyzer & Planner alone.")
     add_request_arguments(analyze)

@@ -17,11 +17,11 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from agents.errors import Ag2SdlcError, InvalidRequest
-from agents.request import PipelineRequest
+from core.contracts import PipelineRequest
+from core.errors import Ag2SdlcError, InvalidRequest
+from core.settings import Settings, get_settings
 from services.deploy import LocalDeployer
 from services.sandbox import Sandbox
-from services.settings import Settings, get_settings
 from ui.agent_commands import add_agent_commands, add_request_arguments
 from ui.server import LocalServer, stop_worker
 
@@ -100,7 +100,7 @@ def _parameters(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _ask_terminal(run_id: Any) -> None:
+def _ask_terminal(run_id: UUID) -> None:
     from ui import runs
 
     answer = input("Approve this release? [y/N] ").strip().lower()

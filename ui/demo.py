@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from services.settings import get_settings
+from core.settings import get_settings
 from ui.server import LocalServer
 
 SAMPLE_REQUEST = (

@@ -8,8 +8,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from agents.errors import ToolFailed
-from services.settings import Settings
+from core.errors import ToolFailed
+from core.settings import Settings
 from ui.server import prefect_executable, start_worker
 
 logger = logging.getLogger(__name__)

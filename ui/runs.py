@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from prefect.client.orchestration import get_client
+import tenacity
+from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.client.schemas.responses import SetStateStatus
@@ -15,9 +15,9 @@ from prefect.client.schemas.sorting import TaskRunSort
 from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_UI_URL
 
-from agents.contracts import WorkflowStatus
-from agents.errors import InvalidRequest
-from agents.workflow import PipelineOutcome, WorkflowState
+from core.contracts import PipelineOutcome, WorkflowState, WorkflowStatus
+from core.errors import InvalidRequest
+from services import processes
 
 DEPLOYMENT = "sdlc-pipeline/default"
 WORK_POOL = "ag2-sdlc-local"
@@ -32,7 +32,7 @@ def run_url(run_id: UUID) -> str:
 def start_run(parameters: dict[str, Any]) -> UUID:
     """Create a run of ``sdlc-pipeline/default`` the way ``prefect deployment run`` does."""
     flow_run = run_deployment(DEPLOYMENT, parameters=parameters, timeout=0)
-    return flow_run.id  # type: ignore[union-attr]
+    return flow_run.id  # type: ignore[union-attr]  # timeout=0 returns the FlowRun, not a coroutine
 
 
 def read_flow_run(run_id: UUID) -> FlowRun:
@@ -53,32 +53,47 @@ def wait_for(
     run_id: UUID, *, until: Callable[[FlowRun], bool], timeout: float, poll: float = 1.0
 ) -> FlowRun:
     """Poll the run until ``until`` holds, it ends, or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while True:
-        flow_run = read_flow_run(run_id)
-        if until(flow_run) or is_final(flow_run) or time.monotonic() >= deadline:
-            return flow_run
-        time.sleep(poll)
+    return processes.poll(
+        lambda: read_flow_run(run_id),
+        done=lambda flow_run: until(flow_run) or is_final(flow_run),
+        timeout=timeout,
+        interval=poll,
+    )
+
+
+class _SchemaNotSaved(Exception):
+    """The server refused a resume because the form's schema is not saved yet."""
 
 
 def resume(run_id: UUID, *, approved: bool, reviewer: str, comment: str) -> None:
     """Answer the approval form; raise ``InvalidRequest`` when the server refuses the answer."""
     answer = {"approved": approved, "reviewer": reviewer, "comment": comment}
     with get_client(sync_client=True) as client:
-        for attempt in range(5):
-            flow_run = client.read_flow_run(run_id)
-            if not is_awaiting_approval(flow_run):
-                state = flow_run.state.name if flow_run.state else "unknown"
-                raise InvalidRequest(f"Run {run_id} is not waiting for approval (it is {state}).")
-            result = client.resume_flow_run(run_id, run_input=answer)
-            if result.status == SetStateStatus.ACCEPT:
-                return
-            reason = str(getattr(result.details, "reason", "") or "the server refused it")
-            # The form's schema is saved just after the pause: a resume racing it is refused
-            # once with "schema not found" (PrefectHQ/prefect#11905); anything else is final.
-            if "schema not found" not in reason:
-                break
-            time.sleep(0.5 * (attempt + 1))
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(_SchemaNotSaved),
+            stop=tenacity.stop_after_attempt(5),
+            wait=tenacity.wait_incrementing(start=0.5, increment=0.5),
+            reraise=True,
+        )
+        try:
+            retrying(_resume_once, client, run_id, answer)
+        except _SchemaNotSaved as exc:
+            raise InvalidRequest(f"The approval was refused: {str(exc).rstrip('.')}.") from None
+
+
+def _resume_once(client: SyncPrefectClient, run_id: UUID, answer: dict[str, Any]) -> None:
+    flow_run = client.read_flow_run(run_id)
+    if not is_awaiting_approval(flow_run):
+        state = flow_run.state.name if flow_run.state else "unknown"
+        raise InvalidRequest(f"Run {run_id} is not waiting for approval (it is {state}).")
+    result = client.resume_flow_run(run_id, run_input=answer)
+    if result.status == SetStateStatus.ACCEPT:
+        return
+    reason = str(getattr(result.details, "reason", "") or "the server refused it")
+    # The form's schema is saved just after the pause: a resume racing it is refused
+    # once with "schema not found" (PrefectHQ/prefect#11905); anything else is final.
+    if "schema not found" in reason:
+        raise _SchemaNotSaved(reason)
     raise InvalidRequest(f"The approval was refused: {reason.rstrip('.')}.")
 
 
@@ -99,7 +114,7 @@ def _status(flow_run: FlowRun) -> WorkflowStatus:
         StateType.CRASHED: "failed",
         StateType.CANCELLED: "cancelled",
         StateType.CANCELLING: "cancelled",
-    }[state.type]  # type: ignore[return-value]
+    }[state.type]  # type: ignore[return-value]  # every value is a WorkflowStatus literal
 
 
 def workflow_state(run_id: UUID) -> WorkflowState:

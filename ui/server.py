@@ -13,15 +13,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from agents.errors import ToolFailed
-from services.processes import log_tail, process_alive, spawn_detached, stop_process
-from services.settings import Settings
+from core.errors import ToolFailed
+from core.settings import Settings
+from services.processes import log_tail, poll, process_alive, spawn_detached, stop_process
 
 logger = logging.getLogger(__name__)
 
@@ -232,14 +231,14 @@ def _healthy(api_url: str) -> bool:
 
 def _wait_healthy(api_url: str, pid: int, timeout: float) -> str:
     """Poll ``/health`` until it answers; return "" then, else the reason in a few words."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def probe() -> str | None:
         if not process_alive(pid):
             return "it exited"
-        if _healthy(api_url):
-            return ""
-        time.sleep(0.5)
-    return f"no answer within {timeout:g} s"
+        return "" if _healthy(api_url) else None
+
+    problem = poll(probe, done=lambda outcome: outcome is not None, timeout=timeout, interval=0.5)
+    return f"no answer within {timeout:g} s" if problem is None else problem
 
 
 def _ensure_port_free(port: int) -> None:

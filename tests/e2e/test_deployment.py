@@ -21,7 +21,7 @@ from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.client.schemas.sorting import ArtifactSort
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from services.settings import Settings
+from core.settings import Settings
 from ui.deploy import deploy
 from ui.runs import resume
 from ui.server import LocalServer, prefect_executable, stop_worker

@@ -1,10 +1,11 @@
 """Every project kind, for real: generate, install, test, lint, run and boot what comes out.
 
 For each kind: two text requests and one CSV request (real CSVs from vega_datasets), requests
-and CSVs whose fields are Python/SQL keywords, and a fresh random sample of 20 SRDD requests per
-run. Each generated project must install into a fresh virtual environment (shared uv cache), pass
-its own tests, have no ruff finding and no bandit finding of medium or high severity, run end to
-end on its sample data (pipelines) and answer 200 on ``/health`` under uvicorn.
+and CSVs whose fields are Python/SQL keywords, and a random sample of 20 SRDD requests drawn
+with a fixed seed (``AG2_SDLC_SRDD_SEED`` draws another). Each generated project must install
+into a fresh virtual environment (shared uv cache), pass its own tests, have no ruff finding and
+no bandit finding of medium or high severity, run end to end on its sample data (pipelines) and
+answer 200 on ``/health`` under uvicorn.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ import pytest
 import yaml
 from vega_datasets import local_data
 
-from agents.contracts import ProjectKind
-from agents.request import slugify
+from core.contracts import ProjectKind, slugify
 from services.sandbox import Sandbox, uv_cache_dir
 from tests.generated import build, verify
 
@@ -67,6 +67,8 @@ CSV_REQUESTS: dict[ProjectKind, str] = {
 KEYWORD_TEXT = "Lessons have a class, a from date, an order by field and a title."
 KEYWORD_COLUMNS = ["class", "from", "order by", "select", "title"]
 KINDS = tuple(TEXT_REQUESTS)
+# The same sample every run, so a failure repeats; set AG2_SDLC_SRDD_SEED to draw another.
+DEFAULT_SRDD_SEED = 20261126
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +152,7 @@ def _srdd_sample(size: int) -> list[dict[str, str]]:
         pytest.skip(f"SRDD is not at {SRDD}; see ../shared/data/README.md")
     with SRDD.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    seed = int(os.environ.get("AG2_SDLC_SRDD_SEED") or random.SystemRandom().randrange(2**32))
+    seed = int(os.environ.get("AG2_SDLC_SRDD_SEED") or DEFAULT_SRDD_SEED)
     print(f"SRDD sample seed: {seed} (AG2_SDLC_SRDD_SEED={seed} repeats this sample)")
     return random.Random(seed).sample(rows, size)  # noqa: S311 - picks test cases, not secrets
 
@@ -158,7 +160,7 @@ def _srdd_sample(size: int) -> list[dict[str, str]]:
 def test_twenty_random_srdd_requests_yield_working_projects(
     tmp_path: Path, sandbox: Sandbox
 ) -> None:
-    """A different sample of 20 real requests each run: every project passes every check."""
+    """A seeded sample of 20 real requests (the seed is printed): every project passes."""
     failures = []
     for number, row in enumerate(_srdd_sample(20)):
         name = f"srdd-{number}-{slugify(row['Name'])}"[:50].rstrip("-")

@@ -1,4 +1,8 @@
-"""The pipeline flow against a real Prefect API: pause on the form, resume from another thread."""
+"""The pipeline flow against a real Prefect API: pause on the form, resume from another thread.
+
+Every test passes alone: what a test needs from an earlier run (cached agent results, a
+workspace on disk) comes from a fixture, not from the tests before it.
+"""
 
 from __future__ import annotations
 
@@ -24,10 +28,9 @@ from prefect.client.schemas.filters import (
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.flow_runs import resume_flow_run
 
-from agents.request import PipelineRequest
-from agents.workflow import PipelineOutcome
+from core.contracts import PipelineOutcome, PipelineRequest
+from core.settings import get_settings
 from flows.sdlc import sdlc_pipeline, workspace_for
-from services.settings import get_settings
 
 pytestmark = [pytest.mark.usefixtures("prefect_api"), pytest.mark.timeout(600)]
 
@@ -88,7 +91,34 @@ def _workspace(name: str, text: str = REQUEST) -> Path:
     return workspace_for(PipelineRequest.from_inputs(text=text, name=name)).root
 
 
+def _task_states(run: Run) -> dict[str, str]:
+    flow_run = run.flow_run()
+    assert flow_run is not None
+    with get_client(sync_client=True) as client:
+        tasks = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
+        )
+    return {t.name.rsplit("-", 1)[0]: str(t.state.name) for t in tasks if t.state}
+
+
+@pytest.fixture(scope="module")
+def analysed_request() -> Path:
+    """REQUEST run once to its approval timeout under REJECTED_NAME: every agent's result is in
+    the cache and the workspace is on disk. Returns the workspace root.
+
+    Module-scoped: the tests that use it leave both as they found them (a test that deletes
+    the workspace has its own run regenerate it), so the cost is paid once per module.
+    """
+    run = Run(request=REQUEST, project_name=REJECTED_NAME, approval_timeout=1)
+    assert run.finish().is_failed()  # nobody approved: nothing published
+    workspace = _workspace(REJECTED_NAME)
+    assert (workspace / "project" / "app" / "main.py").is_file()
+    return workspace
+
+
 class TestApprovalForm:
+    """The approval form decides: a rejection, bad input or silence publish nothing."""
+
     def test_reject_ends_failed_and_publishes_nothing(self) -> None:
         """A rejection fails the run with the reviewer's reason; no commit, no remote."""
         run = Run(request=REQUEST, project_name=REJECTED_NAME, keep_deployment_running=False)
@@ -129,6 +159,11 @@ class TestApprovalForm:
         assert re.search("timed out|never resumed", state.message or ""), state.message
         assert not _published(REJECTED_NAME)
 
+
+class TestCache:
+    """A re-run reuses cached agent results only while the files they describe exist."""
+
+    @pytest.mark.usefixtures("analysed_request")
     def test_rerun_reuses_cached_agent_results(self) -> None:
         """The same request again: every agent task is a cache hit."""
         run = Run(request=REQUEST, project_name=REJECTED_NAME, approval_timeout=1)
@@ -137,29 +172,23 @@ class TestApprovalForm:
         for agent in ("analyzer", "code-generator", "reviewer", "devops", "validator"):
             assert states.get(agent) == "Cached", states
 
-    def test_a_deleted_workspace_is_regenerated_not_served_from_cache(self) -> None:
+    def test_a_deleted_workspace_is_regenerated_not_served_from_cache(
+        self, analysed_request: Path
+    ) -> None:
         """Cached results describe files: with the workspace gone, the agents run again."""
-        shutil.rmtree(_workspace(REJECTED_NAME))
+        shutil.rmtree(analysed_request)
         run = Run(request=REQUEST, project_name=REJECTED_NAME, approval_timeout=1)
         run.finish()
         states = _task_states(run)
         assert states["analyzer"] == "Cached"
         assert states["code-generator"] == "Completed"
         assert states["reviewer"] == "Completed"
-        assert (_workspace(REJECTED_NAME) / "project" / "app" / "main.py").is_file()
-
-
-def _task_states(run: Run) -> dict[str, str]:
-    flow_run = run.flow_run()
-    assert flow_run is not None
-    with get_client(sync_client=True) as client:
-        tasks = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
-        )
-    return {t.name.rsplit("-", 1)[0]: t.state.name for t in tasks if t.state}
+        assert (analysed_request / "project" / "app" / "main.py").is_file()
 
 
 class TestRelease:
+    """An approval commits, pushes and deploys, and leaks no secret on the way."""
+
     def test_approve_commits_pushes_and_deploys(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """An approval releases: commit by the reviewer in the remote, app healthy, and a
         canary secret in the environment reaches no file, repository or artifact."""
@@ -203,6 +232,8 @@ def _assert_nowhere(secret: str, run_id: uuid.UUID, data_home: Path) -> None:
 
 
 class TestCsvFromS3:
+    """A CSV request at an s3:// location is fetched through a block and planned."""
+
     def test_s3_csv_request_is_fetched_and_its_columns_become_the_plan(self) -> None:
         """A CSV request at s3:// (moto) is read through an AWS block; columns become fields."""
         from tests.servers import moto_bucket
@@ -228,7 +259,7 @@ class TestCsvFromS3:
             )
         assert artifact
         rows = artifact[0].data
-        assert {row["source"] for row in json.loads(rows)} == {"Title", "Price", "In Stock"}
+        assert {row["source"] for row in json.loads(str(rows))} == {"Title", "Price", "In Stock"}
         fetched = _workspace_csv("s3-books", "s3://requests/shop/books.csv")
         assert fetched.read_bytes() == body
         assert not _published("s3-books")
@@ -243,6 +274,8 @@ def _workspace_csv(name: str, location: str) -> Path:
 
 
 class TestBadParameters:
+    """Bad parameters fail the run in one sentence before anything is written."""
+
     @pytest.mark.parametrize(
         ("parameters", "sentence"),
         [
@@ -253,19 +286,21 @@ class TestBadParameters:
         ],
     )
     def test_bad_parameters_fail_the_run_in_one_sentence(
-        self, parameters: dict[str, str], sentence: str
+        self, parameters: dict[str, Any], sentence: str
     ) -> None:
         """A deployment run with bad parameters ends Failed with the sentence; no workspace."""
         before = set(get_settings().workspaces_dir.glob("*"))
-        state = sdlc_pipeline(**parameters, return_state=True)  # type: ignore[arg-type]
+        state = sdlc_pipeline(**parameters, return_state=True)
         assert state.is_failed()
         assert sentence in (state.message or "")
         with pytest.raises(Exception, match=re.escape(sentence)):
-            sdlc_pipeline(**parameters)  # type: ignore[arg-type]
+            sdlc_pipeline(**parameters)
         assert set(get_settings().workspaces_dir.glob("*")) == before
 
 
 class TestKinds:
+    """An explicit project kind is honoured, and a re-release continues the remote's history."""
+
     def test_a_csv_ml_pipeline_releases_and_a_new_kind_continues_its_history(
         self, tmp_path: Path
     ) -> None:

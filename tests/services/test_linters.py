@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.contracts import Finding
+from core.contracts import Finding
 from services import linters
 
 GOOD_DOCKERFILE = """\
@@ -247,7 +247,7 @@ class TestToolVersions:
     @pytest.mark.parametrize("name", ["ruff", "hadolint", "bandit"])
     def test_tools_are_found_next_to_the_interpreter(self, name: str) -> None:
         """The wrappers use this environment's binaries, not whatever PATH offers first."""
-        assert Path(linters._binary(name)).is_file()
+        assert Path(linters.binary(name)).is_file()
 
 
 class TestBandit:

@@ -19,7 +19,8 @@ from prefect_azure import AzureBlobStorageCredentials
 from prefect_gcp import GcpCredentials
 from vega_datasets import local_data
 
-from agents.errors import InvalidRequest, PublishError, ToolFailed, UnsafePath
+from blocks.storage import clients_from_blocks, clients_from_credentials
+from core.errors import InvalidRequest, PublishError, ToolFailed, UnsafePath
 from services.processes import free_port
 from services.storage import (
     CloudLocation,
@@ -28,7 +29,7 @@ from services.storage import (
     parse_location,
     upload_file,
 )
-from tasks.csv_source import clients_from_blocks, clients_from_credentials, fetch_csv_task
+from tasks.csv_source import fetch_csv_task
 from tests.servers import (
     AZURITE_ACCOUNT,
     AZURITE_BLOB,

@@ -13,15 +13,24 @@ import pytest
 CLI = Path(sys.executable).with_name("ag2-sdlc")
 
 
-def _cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, home: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in ``cwd``: relative paths in ``args`` (``--out x``) resolve there."""
     env = {**os.environ, "AG2_SDLC_HOME": str(home)}
     env.pop("PREFECT_API_URL", None)
     return subprocess.run(
-        [str(CLI), *args], env=env, capture_output=True, text=True, timeout=120, check=False
+        [str(CLI), *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 class TestBadInput:
+    """Usage mistakes are refused before anything is written."""
+
     @pytest.mark.parametrize(
         "args",
         [
@@ -41,19 +50,24 @@ class TestBadInput:
     def test_one_sentence_nonzero_exit_nothing_written(
         self, tmp_path: Path, args: list[str]
     ) -> None:
-        """Each mistake exits non-zero with a single stderr line and leaves no data home."""
+        """Each mistake exits non-zero with a single stderr line, and neither a data home nor
+        anything in the working directory (where `--out x` would go) appears."""
         home = tmp_path / "home"
-        done = _cli(*args, home=home)
+        workdir = tmp_path / "workdir"
+        workdir.mkdir()
+        done = _cli(*args, home=home, cwd=workdir)
         assert done.returncode != 0
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1, done.stderr
         assert lines[0].startswith("ag2-sdlc: ")
         assert "Traceback" not in done.stderr
         assert not home.exists(), list(home.rglob("*"))
-        assert not (tmp_path / "x").exists()
+        assert list(workdir.iterdir()) == []
 
 
 class TestAgentCommands:
+    """Each agent runs alone from the command line, without a server."""
+
     def test_analyze_prints_the_plan_as_json(self, tmp_path: Path) -> None:
         """`ag2-sdlc analyze` runs without a server and prints an AnalysisResult."""
         done = _cli(
@@ -61,6 +75,7 @@ class TestAgentCommands:
             "--text",
             "A shop API where products have a name and a price",
             home=tmp_path / "home",
+            cwd=tmp_path,
         )
         assert done.returncode == 0, done.stderr
         plan = json.loads(done.stdout)
@@ -75,7 +90,29 @@ class TestAgentCommands:
         """A JSON file that is not an analyzer result is refused in one sentence."""
         plan = tmp_path / "plan.json"
         plan.write_text('{"entities": []}')
-        done = _cli("generate", "--plan", str(plan), "--out", str(tmp_path / "out"), home=tmp_path)
+        done = _cli("generate", "--plan", "plan.json", "--out", "out", home=tmp_path, cwd=tmp_path)
         assert done.returncode == 2
         assert "not an analyzer result" in done.stderr
         assert not (tmp_path / "out").exists()
+
+    def test_generate_writes_a_relative_out_into_the_working_directory(
+        self, tmp_path: Path
+    ) -> None:
+        """`--out x` is a directory of the working directory: where the mistakes above write
+        nothing, a valid plan writes the project."""
+        analyzed = _cli(
+            "analyze",
+            "--text",
+            "A shop API where products have a name and a price",
+            home=tmp_path / "home",
+            cwd=tmp_path,
+        )
+        assert analyzed.returncode == 0, analyzed.stderr
+        (tmp_path / "plan.json").write_text(analyzed.stdout, encoding="utf-8")
+        done = _cli(
+            "generate", "--plan", "plan.json", "--out", "x", home=tmp_path / "home", cwd=tmp_path
+        )
+        assert done.returncode == 0, done.stderr
+        code = json.loads(done.stdout)
+        assert Path(code["project_path"]) == (tmp_path / "x").resolve()
+        assert (tmp_path / "x" / "requirements.txt").is_file()

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agents.errors import ToolFailed
+from core.errors import ToolFailed
+from core.settings import Settings
 from services.processes import free_port, process_alive
-from services.settings import Settings
 from ui.server import LocalServer, start_worker, stop_worker
 
 

@@ -1,0 +1,257 @@
+"""Heuristics over request text: project kind, entities and fields, refused instructions.
+
+Sentences that try to switch off a gate (``agents.analyzer.refusals``) are cut from the text before
+anything here reads it, so an injected "skip the review" is recorded and changes neither the
+kind nor the entities. The word lists live in ``agents.analyzer.vocabulary``, the kind cues in
+``agents.analyzer.inference``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agents.analyzer import vocabulary as vocab
+from agents.analyzer.inference import closest_kind
+from agents.analyzer.refusals import refused_instructions, without_refused
+from core.contracts import ALL_OPERATIONS, Entity, EntityField, FieldType, Operation, ProjectKind
+from core.naming import entity_name, field_identifier, singular
+
+_SENTENCE = re.compile(r"[^.!?\n]+")
+_DET = "(?:" + "|".join(sorted(vocab.DETERMINERS)) + ")"
+_STOP_WORDS = vocab.NOT_FIELD_WORDS | vocab.DETERMINERS
+_HAS_FIELDS = re.compile(
+    r"\b(?P<lead>(?:creat|track|add|manag|log|record|stor|list|catalog|organi[sz]|enter|sav)"
+    rf"[a-z]*\s+)?(?:{_DET}\s+(?:(?P<mod>[A-Za-z]{{3,20}})\s+)?)?"
+    r"(?P<noun>[A-Za-z][A-Za-z-]{2,30})\s+(?:(?:should|must|will|can|may|needs? to)\s+)?"
+    r"(?P<verb>has|have|having|with|contains|includes|stores|consists? of|"
+    r"(?:is|are) made of|(?:is|are) described by|needs?|requires?)\s+"
+    r"(?=(?P<fields>[^.;!?\n]{3,2000}))",
+    re.IGNORECASE,
+)
+# "Book: title, author, year" on its own line, and "orders (id, customer, total)".
+_COLON_FIELDS = re.compile(
+    r"^\s*[-*]?\s*(?P<noun>[A-Za-z][A-Za-z -]{2,30}):\s*(?P<fields>[^.;!?\n]{3,300})", re.M
+)
+_PAREN_FIELDS = re.compile(r"\b(?P<noun>[A-Za-z][A-Za-z-]{2,30})\s*\((?P<fields>[^()]{3,300})\)")
+_NAMED_SERVICE = re.compile(r"\b(?P<noun>[A-Za-z]{3,20})[- ](?:micro)?service\b", re.IGNORECASE)
+_NOT_SERVICE_NAMES = {"web", "customer", "micro", "rest", "cloud", "streaming", "party", "backend"}
+# "books have a title, and members have a name": a part with its own verb starts a new list.
+_CLAUSE_VERB = re.compile(r"\b(?:has|have)\b", re.IGNORECASE)
+_LIST_END = re.compile(
+    r"\b(?:so that|such as|like|including|which|where|who|that|to|for|from|by|in order|"
+    r"e\.g|etc|along with)\b|\(",
+    re.IGNORECASE,
+)
+_FIELD_SEPARATOR = re.compile(r",|\band\b|\bor\b|&|/|\bplus\b|\bas well as\b", re.IGNORECASE)
+# A plural noun, but not "-ss", "-us" or "-is" words (class, bonus, analysis).
+_PLURAL = r"[A-Za-z-]{2,30}[^siu\W]s"
+_MANAGES = re.compile(
+    r"\b(?:manag(?:e|es|ing)|track(?:s|ing)?|keep(?:s|ing)? track of|catalog(?:ue)?s?|"
+    r"organi[sz](?:e|es|ing)|creat(?:e|es|ing)|add(?:s|ing)?|brows(?:e|es|ing)|"
+    r"schedul(?:e|es|ing)|stor(?:e|es|ing))(?:\s+(?:and|or|&)\s+[A-Za-z]+)?\s+"
+    rf"(?:{_DET}\s+)?(?P<phrase>(?:[A-Za-z-]+\s+){{0,2}}{_PLURAL})\b"
+    rf"(?P<more>(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)(?:{_DET}\s+)?{_PLURAL}\b)*",
+    re.IGNORECASE,
+)
+_FUNCTION_WORD = re.compile(r"\b(?:" + "|".join(sorted(_STOP_WORDS)) + r")\b|,", re.IGNORECASE)
+_STRONG_VERBS = {"has", "have", "having", "contains", "consists of", "consist of"}
+_LOCKED = r"\b(?:read-only|immutable|(?:cannot|can't|can not|must not|should not|never)\s+"
+_NOT_DELETABLE = re.compile(_LOCKED + r"(?:be\s+)?(?:delet|remov))", re.IGNORECASE)
+_NOT_EDITABLE = re.compile(_LOCKED + r"(?:be\s+)?(?:edit|updat|chang|modif))", re.IGNORECASE)
+_OPTIONAL = re.compile(rf"\b(?:{_DET}\s+)?([a-z]+(?: [a-z]+)?) (?:is|are) optional\b", re.I)
+
+
+@dataclass
+class _Draft:
+    """An entity as found in the text, before names are sanitised."""
+
+    nouns: set[str]
+    fields: list[str] = field(default_factory=list)
+    optional: set[str] = field(default_factory=set)
+
+
+def infer_kind(text: str) -> tuple[ProjectKind, list[str]]:
+    """The best-fitting project kind and the phrase evidence for it."""
+    return closest_kind(without_refused(text))
+
+
+def field_type_for(name: str) -> FieldType:
+    """A field type guessed from the words of its name (``publication_year`` -> int)."""
+    words = [word for word in name.lower().split("_") if word] or ["field"]
+    forms = set(words) | {singular(word) for word in words}
+    if (
+        words[0] in vocab.BOOL_PREFIXES
+        or words[-1] == "flag"
+        or "_".join(words) in vocab.BOOL_NAMES
+    ):
+        return "bool"
+    if words[-1] == "at" or forms & vocab.DATETIME_WORDS:
+        return "datetime"
+    if words[-1] == "time" and words[0] in vocab.DATETIME_TIME_PREFIXES:
+        return "datetime"
+    if forms & vocab.DATE_WORDS:
+        return "date"
+    if {words[-1], singular(words[-1]), "year"} & forms & vocab.INT_WORDS:
+        return "int"
+    if words[-1] == "number" and not forms & vocab.CODE_NUMBERS:
+        return "int"
+    return "float" if forms & vocab.FLOAT_WORDS else "str"
+
+
+def _clean_part(part: str) -> tuple[str, bool] | None:
+    """A field phrase without articles and adjectives, and whether it was called optional."""
+    # "a cooking time in minutes", "a price in euros": the unit is not part of the name.
+    part = re.sub(r"\s+in\s+[A-Za-z]+\s*$", "", part)
+    words = re.findall(r"[A-Za-z][A-Za-z0-9_'-]*", part)
+    kept = [w for w in words if w.lower() not in {"a", "an", "the", "fields", "attributes"}]
+    optional = any(w.lower() == "optional" for w in kept)
+    kept = [w for w in kept if w.lower() not in vocab.ADJECTIVES]
+    if not 0 < len(kept) <= 3 or any(w.lower() in vocab.NOT_FIELD_WORDS for w in kept):
+        return None
+    first, last = kept[0].lower(), kept[-1].lower()
+    if first in vocab.ACTION_VERBS or last.endswith(("ize", "ise")):
+        return None
+    if last.endswith("ing") and last not in vocab.ING_NOUNS:
+        return None
+    return " ".join(kept), optional
+
+
+def _split_fields(phrase: str) -> list[tuple[str, bool]]:
+    """The field phrases of a list ("a title, an ISBN and a year"), stopping where it ends.
+
+    Parts are read one at a time and reading stops at the first that is not a field, so a
+    long request costs the length of its lists, not the length of the text after each verb.
+    """
+    fields: list[tuple[str, bool]] = []
+    start = 0
+    while start < len(phrase):
+        # No field name is longer than 120 characters; reading further only costs time.
+        separator = _FIELD_SEPARATOR.search(phrase, start, start + 121)
+        end = separator.start() if separator else min(len(phrase), start + 120)
+        part, start = phrase[start:end], separator.end() if separator else len(phrase)
+        if _CLAUSE_VERB.search(part):
+            break
+        if cut := _LIST_END.search(part):
+            part = part[: cut.start()]
+        if part.strip():
+            if (cleaned := _clean_part(part)) is None:
+                break
+            fields.append(cleaned)
+        if cut:
+            break
+    return fields
+
+
+def _noun_ok(noun: str) -> bool:
+    lowered = noun.lower()
+    return (
+        singular(lowered) not in vocab.GENERIC_NOUNS
+        and lowered not in _STOP_WORDS
+        and not lowered.endswith(("ly", "ed", *vocab.VERB_ENDINGS))
+        and (singular(lowered) in vocab.ING_NOUNS or not singular(lowered).endswith("ing"))
+    )
+
+
+def _model_name(noun: str, modifier: str | None) -> str:
+    """``entity_name`` of the noun, keeping a noun modifier ("workout plans" -> WorkoutPlan)."""
+    if noun.lower() in vocab.IE_PLURALS:
+        noun = noun[:-1]  # naming.singular would turn "movies" into "movy"
+    if modifier and _noun_ok(modifier):
+        lowered = modifier.lower()
+        if lowered not in vocab.ADJECTIVES and not lowered.endswith(vocab.ADJECTIVE_ENDINGS):
+            return entity_name(f"{modifier} {noun}")
+    return entity_name(noun)
+
+
+def _managed(match: re.Match[str]) -> list[tuple[str, str | None]]:
+    """(noun, modifier) pairs from "manage their workout plans and goals"."""
+    phrase = f"{match.group('phrase')} {match.group('more') or ''}"
+    found: list[tuple[str, str | None]] = []
+    # Function words ("and", "through", "their") separate one named thing from the next.
+    for group in _FUNCTION_WORD.split(phrase):
+        *modifiers, noun = group.split() or [""]
+        if re.fullmatch(_PLURAL, noun) and _noun_ok(noun):
+            found.append((noun, modifiers[-1] if modifiers else None))
+    return found
+
+
+def _looks_like_fields(match: re.Match[str], fields: list[tuple[str, bool]]) -> bool:
+    """A weak "X with a, b" list counts after "create"/"track" or when it names known fields."""
+    words = {singular(w.lower()) for name, _ in fields for w in name.split()}
+    known = words & (vocab.FIELD_VOCABULARY | vocab.INT_WORDS | vocab.FLOAT_WORDS)
+    return len(fields) >= 2 and bool(match.groupdict().get("lead") or known)
+
+
+def _drafts(text: str) -> dict[str, _Draft]:
+    drafts: dict[str, _Draft] = {}
+    matches = [*_HAS_FIELDS.finditer(text), *_COLON_FIELDS.finditer(text)]
+    matches += _PAREN_FIELDS.finditer(text)
+    for match in matches:
+        noun, fields = match.group("noun").strip(), _split_fields(match.group("fields"))
+        strong = (match.groupdict().get("verb") or "with").lower() in _STRONG_VERBS
+        if not fields or not _noun_ok(noun) or not (strong or _looks_like_fields(match, fields)):
+            continue
+        name = _model_name(noun, match.groupdict().get("mod"))
+        draft = drafts.setdefault(name, _Draft(nouns=set()))
+        draft.nouns.add(noun.lower())
+        draft.fields.extend(raw for raw, _ in fields)
+        draft.optional.update(raw for raw, optional in fields if optional)
+    # "an order service, an inventory service": each named service owns an entity.
+    services = [m.group("noun") for m in _NAMED_SERVICE.finditer(text)]
+    named = [s for s in services if s.lower() not in _NOT_SERVICE_NAMES and _noun_ok(s)]
+    if len({s.lower() for s in named}) >= 2:
+        for noun in named:
+            drafts.setdefault(entity_name(noun), _Draft(nouns={noun.lower()}))
+    for match in _MANAGES.finditer(text):
+        for noun, modifier in _managed(match):
+            drafts.setdefault(_model_name(noun, modifier), _Draft(nouns={noun.lower()}))
+    return drafts
+
+
+def _operations(text: str, nouns: set[str]) -> list[Operation]:
+    """All operations, less those the text forbids ("tasks cannot be deleted")."""
+    stems = "|".join(re.escape(singular(noun)) for noun in nouns)
+    sentences = [s for s in _SENTENCE.findall(text) if re.search(rf"\b(?:{stems})", s, re.I)]
+    operations = list(ALL_OPERATIONS)
+    if any(_NOT_DELETABLE.search(s) for s in sentences):
+        operations.remove("delete")
+    if any(_NOT_EDITABLE.search(s) for s in sentences):
+        operations.remove("update")
+    return operations
+
+
+def _entity(name: str, draft: _Draft, text: str, optional_names: set[str]) -> Entity:
+    taken: set[str] = set()
+    fields: list[EntityField] = []
+    for raw in draft.fields or ["name", "description"]:
+        ident = field_identifier(raw)
+        if ident in taken or len(fields) == 40:
+            continue  # "a title ... and a title" is one field
+        taken.add(ident)
+        fields.append(
+            EntityField(
+                name=ident,
+                type=field_type_for(ident),
+                required=raw not in draft.optional and ident not in optional_names,
+                source_name=raw[:120],
+            )
+        )
+    return Entity(name=name, fields=fields, operations=_operations(text, draft.nouns))
+
+
+def extract_entities(text: str) -> list[Entity]:
+    """Entities named in ``text`` with typed fields; a generic ``Item`` when none are named."""
+    text = without_refused(text)
+    drafts = _drafts(text) or {"Item": _Draft(nouns={"item"})}
+    optional_names = {field_identifier(m.group(1)) for m in _OPTIONAL.finditer(text)}
+    return [_entity(name, draft, text, optional_names) for name, draft in list(drafts.items())[:10]]
+
+
+__all__ = [
+    "extract_entities",
+    "field_type_for",
+    "infer_kind",
+    "refused_instructions",
+    "without_refused",
+]

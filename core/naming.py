@@ -1,0 +1,117 @@
+"""Turn free text (column names, nouns from a request) into safe identifiers."""
+
+from __future__ import annotations
+
+import functools
+import keyword
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import inflect
+
+_RESERVED = (
+    set(keyword.kwlist)
+    | set(keyword.softkwlist)
+    | {
+        "id",
+        "self",
+        "cls",
+        "metadata",
+        "type",
+        "select",
+        "from",
+        "order",
+        "by",
+        "group",
+        "where",
+        "table",
+        "index",
+        "none",
+        "true",
+        "false",
+    }
+)
+
+# Plurals without a final s that requests use: "people", "children", "mice".
+_IRREGULAR_PLURALS = frozenset(
+    {"people", "children", "men", "women", "mice", "geese", "feet", "teeth"}
+)
+
+
+def _ascii_words(text: str) -> list[str]:
+    normalized = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", normalized)
+    return re.findall(r"[A-Za-z0-9]+", spaced)
+
+
+def field_identifier(text: str, *, taken: set[str] | None = None) -> str:
+    """A snake_case identifier for ``text``: ASCII, not reserved, unique within ``taken``.
+
+    >>> field_identifier("Order By")
+    'order_by'
+    >>> field_identifier("class")
+    'class_'
+    """
+    words = [w.lower() for w in _ascii_words(text)] or ["field"]
+    name = "_".join(words)[:50]
+    if name[0].isdigit():
+        name = f"f_{name}"
+    if name in _RESERVED:
+        name = f"{name}_"
+    base, counter = name, 2
+    while taken is not None and name in taken:
+        name, counter = f"{base}_{counter}", counter + 1
+    if taken is not None:
+        taken.add(name)
+    return name
+
+
+@functools.cache
+def _inflector() -> inflect.engine:
+    # Built on first use: importing and building inflect's tables costs about a second.
+    import inflect
+
+    return inflect.engine()
+
+
+def _same_case(word: str, lower: str) -> str:
+    """``lower`` spelled with ``word``'s capitals where the two share a prefix."""
+    if word.lower().startswith(lower):
+        return word[: len(lower)]
+    return lower[:1].upper() + lower[1:] if word[:1].isupper() else lower
+
+
+def singular(word: str) -> str:
+    """The English singular of a plural noun (books -> book, movies -> movie, people -> person).
+
+    Words that already read as singular stay as they are: short words (bus, gas) and those
+    ending in -ss, -us or -is (class, status, analysis), where inflect would cut the s.
+    """
+    lower = word.lower()
+    if len(lower) <= 3 or lower.endswith(("ss", "us", "is")):
+        return word
+    if not lower.endswith("s") and lower not in _IRREGULAR_PLURALS:
+        return word
+    found = _inflector().singular_noun(lower)
+    return _same_case(word, found) if found else word
+
+
+def plural(word: str) -> str:
+    """The English plural of a singular noun; for ``snake_case`` names, of the last word."""
+    head, _, last = word.rpartition("_")
+    if not last:
+        return word
+    plural_last = _inflector().plural_noun(last.lower()) or f"{last}s"
+    return f"{head}_{plural_last}" if head else plural_last
+
+
+def entity_name(text: str) -> str:
+    """A PascalCase singular model name for ``text`` (``"book_loans.csv"`` -> ``BookLoan``)."""
+    words = _ascii_words(text) or ["Item"]
+    words[-1] = singular(words[-1])
+    name = "".join(w[:1].upper() + w[1:].lower() for w in words)[:40]
+    if not name[0].isalpha():
+        name = f"E{name}"[:40]
+    return name
