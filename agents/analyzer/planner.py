@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from agents.analyzer.columns import fields_from_columns
 from agents.analyzer.inference import OUT_OF_SCOPE
 from agents.analyzer.inputs import AnalyzerInput, ProfileSummary
 from agents.analyzer.kinds import KINDS, choose_key, choose_target, tech_stack
 from agents.analyzer.text import extract_entities, infer_kind, refused_instructions
 from core.contracts import (
+    MAX_FIELDS,
     Analysis,
     AnalysisResult,
     DatasetPlan,
@@ -39,16 +41,9 @@ def _not_covered(text: str) -> list[str]:
 
 
 def _entities_from_profile(profile: ProfileSummary) -> list[Entity]:
-    fields = [
-        {
-            "name": column.identifier,
-            "type": column.field_type,
-            "required": column.missing == 0,
-            "source_name": column.name[:120],
-        }
-        for column in profile.columns[:40]
-    ]
-    return [Entity.model_validate({"name": entity_name(profile.stem), "fields": fields})]
+    fields = fields_from_columns(profile).fields
+    evidence = f"the rows of {profile.stem[:100]}"
+    return [Entity(name=entity_name(profile.stem), fields=fields, evidence=evidence)]
 
 
 def with_target(entity: Entity, *, from_csv: bool) -> Entity:
@@ -66,7 +61,7 @@ def with_target(entity: Entity, *, from_csv: bool) -> Entity:
     names = {f.name for f in entity.fields}
     label = next(n for n in ("label", "predicted_label", "target_label") if n not in names)
     label_field = EntityField(name=label, type="str", required=True)
-    return entity.model_copy(update={"fields": [*entity.fields[:39], label_field]})
+    return entity.model_copy(update={"fields": [*entity.fields[: MAX_FIELDS - 1], label_field]})
 
 
 def dataset_plan(data: AnalyzerInput, kind: ProjectKind, entity: Entity) -> DatasetPlan | None:
@@ -84,6 +79,7 @@ def dataset_plan(data: AnalyzerInput, kind: ProjectKind, entity: Entity) -> Data
     by_name = {c.name: c.identifier for c in profile.columns}
     target = choose_target(entity, by_name.get(profile.candidate_target or ""))
     key = choose_key(entity, by_name.get(profile.candidate_key or ""))
+    cut = fields_from_columns(profile)
     return DatasetPlan(
         source="csv",
         file_name=f"{profile.stem[:110]}.csv",
@@ -92,6 +88,8 @@ def dataset_plan(data: AnalyzerInput, kind: ProjectKind, entity: Entity) -> Data
         rows=profile.rows,
         target=target.name if target else None,
         key=key.name if key else None,
+        columns_left_out=cut.left_out,
+        left_out_reason=cut.reason[:500],
     )
 
 
@@ -108,6 +106,7 @@ class _Reading:
 
 
 def _read_profile(profile: ProfileSummary) -> _Reading:
+    cut = fields_from_columns(profile)
     return _Reading(
         kind="rest_api",
         entities=_entities_from_profile(profile),
@@ -117,6 +116,7 @@ def _read_profile(profile: ProfileSummary) -> _Reading:
             f"delimiter {profile.delimiter!r}"
         ),
         insights=profile.insights,
+        not_covered=[cut.reason[:500]] if cut.left_out else [],
     )
 
 
@@ -185,5 +185,3 @@ def plan_for(data: AnalyzerInput) -> AnalysisResult:
         refused_instructions=refused_instructions(text),
         dataset=dataset_plan(data, kind, entities[0]),
     )
-
-

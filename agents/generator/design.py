@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agents.generator.data import Value
 from agents.generator.values import changed_value, checked_value, heuristic_value
-from core.contracts import AnalysisResult, Entity, FieldType
+from core.contracts import MAX_FIELDS, AnalysisResult, Entity, FieldType
 from core.naming import plural
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,8 @@ class ResourceDesign(BaseModel):
     table: str = Field(max_length=63, description="SQL table name, snake_case plural.")
     route: str = Field(max_length=64, description='URL path of the collection, e.g. "/books".')
     sample: dict[Annotated[str, Field(max_length=63)], SampleValue] = Field(
-        max_length=40, description="One valid value per field name, for the generated tests."
+        max_length=MAX_FIELDS,
+        description="One valid value per field name, for the generated tests.",
     )
 
 

@@ -6,13 +6,16 @@ One module per agent; import the models from here.
 """
 
 from core.contracts.analysis import (
+    MAX_FIELDS,
     Analysis,
     AnalysisResult,
     DatasetPlan,
     Entity,
     EntityField,
+    EntityName,
     Infrastructure,
     ProjectPlan,
+    Relation,
     TaskItem,
     TechChoice,
 )
@@ -50,6 +53,7 @@ from core.contracts.workflow import PipelineOutcome, WorkflowState
 __all__ = [
     "ALL_OPERATIONS",
     "CLOUD_PROVIDERS",
+    "MAX_FIELDS",
     "MAX_REQUEST_CHARS",
     "PROJECT_KINDS",
     "PROJECT_NAME_PATTERN",
@@ -65,6 +69,7 @@ __all__ = [
     "DeploymentStatus",
     "Entity",
     "EntityField",
+    "EntityName",
     "FieldType",
     "Finding",
     "GateResult",
@@ -78,6 +83,7 @@ __all__ = [
     "PipelineRequest",
     "ProjectKind",
     "ProjectPlan",
+    "Relation",
     "ReleaseResult",
     "RequestOptions",
     "ReviewReport",
