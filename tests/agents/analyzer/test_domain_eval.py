@@ -1,0 +1,104 @@
+"""The analyzer's domain model against the labelled SRDD set (tests/data/README.md).
+
+The scores are printed (run with ``-s`` to read them; ``python -m bench.domain`` records them).
+The issue's goals are asserted as strict expected failures while the measured figures are
+below them, so the suite stays green, says where it stands, and turns red (XPASS) the day a
+change reaches a goal and the marker must go. Floors just under today's figures guard against
+regressions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agents.analyzer import analyze
+from agents.llm import BackendSpec
+from bench.domain import GOALS, LABELS, SRDD, Labelled, Scores, evaluate, load_set, pair_entities
+from core.contracts import AnalysisResult, PipelineRequest, slugify
+
+# Today's figures, a little below: a change that loses ground fails here.
+FLOORS = {"entity_f1": 0.68, "relation_f1": 0.17}
+
+
+@pytest.fixture(scope="module")
+def labelled() -> list[Labelled]:
+    if not SRDD.is_file():
+        pytest.skip(f"SRDD is not at {SRDD}; see ../shared/data/README.md")
+    return load_set()
+
+
+@pytest.fixture(scope="module")
+def scores(labelled: list[Labelled]) -> Scores:
+    """The full analyzer (offline AG2 round-trip) on the 110 requests, scored."""
+    spec = BackendSpec()
+    plans: dict[int, AnalysisResult] = {
+        request.row: analyze(
+            PipelineRequest.from_inputs(text=request.text, name=slugify(request.name)), spec=spec
+        )
+        for request in labelled
+    }
+    result = evaluate(plans, labelled)
+    print("\ndomain model on the labelled set:", result.figures())
+    return result
+
+
+class TestLabelledSet:
+    """The labelled set is the written draw and follows its own guideline."""
+
+    def test_the_rows_are_the_seeded_draw_with_games(self, labelled: list[Labelled]) -> None:
+        """110 requests, random.Random(14).sample of SRDD, 27 of them games."""
+        assert len(labelled) == 110
+        document = LABELS.read_text(encoding="utf-8")
+        assert document.count('_Game"') == 27
+
+    def test_relations_join_labelled_entities(self, labelled: list[Labelled]) -> None:
+        """Every labelled relation names two different labelled entities and a kind."""
+        for request in labelled:
+            names = [entity[0] for entity in request.entities]
+            assert len(names) <= 8, request.name
+            for parent, kind, child in request.relations:
+                assert {parent, child} <= set(names), request.name
+                assert parent != child, request.name
+                assert kind in ("1-n", "n-n"), request.name
+
+    def test_the_guideline_is_beside_the_labels(self) -> None:
+        """The README next to the labels defines entities, relations and matching."""
+        guideline = (Path(LABELS).parent / "README.md").read_text(encoding="utf-8")
+        for heading in ("## What an entity is", "## What a relation is", "## Matching"):
+            assert heading in guideline
+
+
+class TestMatching:
+    """Names match after singularising and case-folding, by head word, or as profile synonyms."""
+
+    def test_matching_rules(self) -> None:
+        """Exact and alternative names first, then a modified head, then the profile group."""
+        labels = [["Workout", "ExerciseSession"], ["Plan"], ["Profile"]]
+        pairs = pair_entities(["WorkoutPlans", "ExerciseSession", "User", "Tag"], labels)
+        assert pairs == {"ExerciseSession": "Workout", "WorkoutPlans": "Plan", "User": "Profile"}
+
+
+class TestGoals:
+    """Precision, recall and F1 of entities and relations, and the generic-fallback rate."""
+
+    def test_generic_fallback_is_rare_among_requests_that_name_things(self, scores: Scores) -> None:
+        """At most 5% of the requests labelled with entities fall back to the generic Item."""
+        assert scores.figures()["generic_fallback_rate"] <= GOALS["generic_fallback_rate"]
+
+    def test_no_regression_below_todays_figures(self, scores: Scores) -> None:
+        """Entity and relation F1 stay at or above the floors measured when this was written."""
+        figures = scores.figures()
+        assert figures["entities"]["f1"] >= FLOORS["entity_f1"]
+        assert figures["relations"]["f1"] >= FLOORS["relation_f1"]
+
+    @pytest.mark.xfail(strict=True, reason="measured entity F1 0.71 is below the goal of 0.8")
+    def test_entity_f1_reaches_the_goal(self, scores: Scores) -> None:
+        """Entity F1 is at least 0.8."""
+        assert scores.figures()["entities"]["f1"] >= GOALS["entity_f1"]
+
+    @pytest.mark.xfail(strict=True, reason="measured relation F1 0.19 is below the goal of 0.6")
+    def test_relation_f1_reaches_the_goal(self, scores: Scores) -> None:
+        """Relation F1 (ends, kind and owning side) is at least 0.6."""
+        assert scores.figures()["relations"]["f1"] >= GOALS["relation_f1"]
