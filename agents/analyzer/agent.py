@@ -38,7 +38,10 @@ def _merge_measured(
             update={"project_type": measured.analysis.project_type}
         )
     if from_csv:
+        # The CSV's columns are measured: its entities win, and no relation of the model's
+        # may point at an entity the plan no longer has.
         updates["entities"] = measured.entities
+        updates["relations"] = measured.relations
         updates["analysis"] = updates.get("analysis", answer.analysis).model_copy(
             update={"data_shape": measured.analysis.data_shape}
         )

@@ -140,7 +140,9 @@ def _evidence(tokens: list[Token], candidate: Candidate) -> str:
 
 
 def _relation(link: Link, names: dict[str, str], tokens: list[Token]) -> Relation:
-    if link.end - link.start <= 12:
+    if link.said:
+        words = link.said
+    elif link.end - link.start <= 12:
         words = " ".join(t.text for t in tokens[link.start : link.end + 1])
     else:  # an implied link: the two mentions, not the sentences between them
         words = f"{tokens[link.start].text} ... {tokens[link.end].text}"
@@ -162,6 +164,26 @@ def _explicit_keys(drafts: dict[str, Draft]) -> dict[str, str]:
         for raw in draft.fields:
             keys.setdefault(singular(raw.lower().split()[-1]), "")
     return keys
+
+
+def _id_fields(drafts: dict[str, Draft], names: dict[str, str]) -> list[Link]:
+    """ "sessions have a tutor id": the field refers to a Tutor, which owns its sessions."""
+    links = []
+    for draft in drafts.values():
+        own = next((singular(noun) for noun in sorted(draft.nouns)), None)
+        for raw in draft.fields:
+            *words, last = raw.lower().split() or [""]
+            parent = singular(words[-1]) if words and last == "id" else None
+            if own and parent in names and names[parent] != names.get(own):
+                said = f"{sorted(draft.nouns)[0]} have a {raw}"
+                links.append(Link(parent, own, False, False, 0, 0, said=said))
+    return links
+
+
+def _merged(first: list[Link], then: list[Link]) -> list[Link]:
+    """Links of ``first``, then those of ``then`` joining a pair not joined yet."""
+    pairs = {frozenset((link.parent, link.child)) for link in first}
+    return first + [link for link in then if frozenset((link.parent, link.child)) not in pairs]
 
 
 def extract_domain(text: str) -> Domain:
@@ -189,7 +211,7 @@ def extract_domain(text: str) -> Domain:
     # What the request is mainly about: its people first, else its best-evidenced thing.
     ranked = sorted(chosen, key=lambda c: (c.key not in lexicon.PERSON_ROLES, -c.score))
     main = next((c.key for c in ranked if c.key not in lexicon.ATTACHED and c.key in names), None)
-    links = find_links(tokens, set(names), main)
+    links = _merged(_id_fields(drafts, names), find_links(tokens, set(names), main))
     relations = [_relation(link, names, tokens) for link in links]
     if not entities:
         generic = Entity(

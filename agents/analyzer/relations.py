@@ -43,7 +43,8 @@ class Link:
     cascade: bool  # deleting the parent deletes its children
     start: int  # the words that say so: token indices, inclusive
     end: int
-    weak: bool = False  # read from a noun modifier: never turns a link round
+    weak: bool = False  # implied rather than stated: never turns a link round
+    said: str = ""  # the request's words, when they are not a span of the parse
 
 
 def _children(tokens: list[Token], head: Token, *deps: str) -> list[Token]:

@@ -2,8 +2,16 @@
 
 from agents.generator.code_stats import scan_project
 from agents.generator.data import SAMPLE_FILE
-from agents.generator.design import CodeDesign, ResourceDesign, design_for
+from agents.generator.design import (
+    CodeDesign,
+    RelationSpec,
+    ResourceDesign,
+    ResourceSpec,
+    design_for,
+    resources_for,
+)
 from agents.generator.generator import generate, repair
+from agents.generator.links import relation_specs, with_relations
 from agents.generator.pins import PINS_BY_KIND, PIPELINE_COMMANDS, RUFF_PIN, tech_stack_of
 
 __all__ = [
@@ -12,10 +20,15 @@ __all__ = [
     "RUFF_PIN",
     "SAMPLE_FILE",
     "CodeDesign",
+    "RelationSpec",
     "ResourceDesign",
+    "ResourceSpec",
     "design_for",
     "generate",
+    "relation_specs",
     "repair",
+    "resources_for",
     "scan_project",
     "tech_stack_of",
+    "with_relations",
 ]

@@ -13,7 +13,7 @@ import keyword
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -101,6 +101,30 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class RelationSpec:
+    """One relation between two generated resources, with every name a template needs."""
+
+    kind: Literal["one_to_many", "many_to_many"]
+    parent: str  # class names
+    child: str
+    parent_module: str
+    child_module: str
+    parent_table: str
+    child_table: str
+    parent_route: str
+    child_route: str
+    reference: str  # one_to_many: the child's attribute holding the parent's id
+    nested_route: str  # the children of one parent: "/tutors/{id}/sessions"
+    link_table: str  # many_to_many: the table joining both sides ("" otherwise)
+    on_delete: Literal["restrict", "cascade"]
+    evidence: str
+
+    @property
+    def many(self) -> bool:
+        return self.kind == "many_to_many"
+
+
+@dataclass(frozen=True)
 class ResourceSpec:
     """One entity of the plan as the templates render it: names, route, table and fields."""
 
@@ -110,6 +134,18 @@ class ResourceSpec:
     route: str
     label: str
     fields: list[FieldSpec] = field(default_factory=list)
+    entity: str = ""  # the plan's entity name
+    relations: list[RelationSpec] = field(default_factory=list)  # as parent or as child
+
+    @property
+    def parents(self) -> list[RelationSpec]:
+        """One-to-many relations in which this resource is the child (it holds the reference)."""
+        return [r for r in self.relations if not r.many and r.child == self.class_name]
+
+    @property
+    def children(self) -> list[RelationSpec]:
+        """Relations this resource owns: its one-to-many children and many-to-many links."""
+        return [r for r in self.relations if r.parent == self.class_name]
 
     @property
     def required(self) -> list[FieldSpec]:
@@ -236,6 +272,7 @@ def resources_for(analysis: AnalysisResult, design: CodeDesign) -> list[Resource
                 route=names.pick("route", mine.route if mine else None, default.route, _ROUTE),
                 label=snake(entity.name).replace("_", " "),
                 fields=field_specs(entity, mine.sample if mine else {}),
+                entity=entity.name,
             )
         )
     return resources

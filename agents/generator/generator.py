@@ -17,6 +17,7 @@ from agents.generator.code_stats import scan_project
 from agents.generator.data import SAMPLE_FILE, write_csv
 from agents.generator.dataset import Dataset, build_dataset
 from agents.generator.design import CodeDesign, ResourceSpec, design_for, resources_for
+from agents.generator.links import with_relations
 from agents.generator.pins import PINS_BY_KIND, RUFF_PIN, tech_stack_of
 from agents.llm import BackendSpec, consult_sync, register
 from agents.rendering import Renderer, TemplateContext, default_renderer
@@ -80,7 +81,7 @@ def generate(
     design, trace = consult_sync(
         role="code_generator", payload=analysis, schema=CodeDesign, spec=spec
     )
-    resources = resources_for(analysis, design)
+    resources = with_relations(analysis, resources_for(analysis, design))
     project_dir = project_dir.resolve()
     project_dir.mkdir(parents=True, exist_ok=True)
     dataset = None

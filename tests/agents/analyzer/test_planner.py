@@ -8,7 +8,7 @@ import pytest
 
 from agents.analyzer import analyze
 from agents.llm import BackendSpec
-from core.contracts import PipelineRequest
+from core.contracts import AnalysisResult, Entity, EntityField, PipelineRequest, Relation
 from core.errors import InvalidRequest
 from core.naming import entity_name, field_identifier
 
@@ -187,3 +187,66 @@ class TestModelAnswers:
         assert [f.name for f in result.entities[0].fields] == ["subject", "label"]
         assert result.dataset is not None
         assert result.dataset.target == "label"
+
+
+def _with_scripted_answer(answer: object, **request: str) -> AnalysisResult:
+    """``analyze`` with the offline client answering ``answer(payload)`` instead of the rules."""
+    from agents.analyzer import AnalyzerInput, plan_for
+    from agents.llm import offline
+
+    offline.register("analyzer", answer)  # type: ignore[arg-type]
+    try:
+        return _analyze(**request)
+    finally:
+        offline.register(
+            "analyzer", lambda payload: plan_for(AnalyzerInput.model_validate(payload))
+        )
+
+
+def _proposing_tutors(payload: dict[str, object]) -> AnalysisResult:
+    """A model's answer: its own Tutor and Session entities linked one-to-many."""
+    from agents.analyzer import AnalyzerInput, plan_for
+
+    plan = plan_for(AnalyzerInput.model_validate(payload))
+    fields = [EntityField(name="name", type="str")]
+    return plan.model_copy(
+        update={
+            "entities": [
+                Entity(name="Tutor", fields=fields, evidence="tutors"),
+                Entity(name="Session", fields=fields, evidence="sessions"),
+            ],
+            "relations": [Relation(kind="one_to_many", parent="Tutor", child="Session")],
+        }
+    )
+
+
+class TestModelDomain:
+    """A model proposes the domain model in the same schema; a CSV's measured columns win."""
+
+    def test_a_text_plan_keeps_the_models_entities_and_relations(self) -> None:
+        """For a text request the model's Tutor 1-n Session reaches the plan."""
+        result = _with_scripted_answer(_proposing_tutors, text="Students book tutors.")
+        assert [e.name for e in result.entities] == ["Tutor", "Session"]
+        assert [(r.parent, r.child) for r in result.relations] == [("Tutor", "Session")]
+
+    def test_a_csv_plan_keeps_its_columns_and_drops_the_models_relations(
+        self, tmp_path: Path
+    ) -> None:
+        """For a CSV the measured entity wins and no relation points at a vanished entity."""
+        csv = tmp_path / "sessions.csv"
+        csv.write_text("tutor,minutes\nAda,30\nAlan,45\n")
+        result = _with_scripted_answer(_proposing_tutors, csv=str(csv))
+        assert [e.name for e in result.entities] == ["Session"]
+        assert [f.name for f in result.entities[0].fields] == ["tutor", "minutes"]
+        assert result.relations == []
+
+    def test_a_relation_to_an_unknown_entity_is_refused_by_the_schema(self) -> None:
+        """The contract refuses a relation whose parent is not one of the plan's entities."""
+        plan = _analyze(text="Books have a title. Members have a name.")
+        with pytest.raises(ValueError, match="must join two entities of the plan"):
+            AnalysisResult.model_validate(
+                {
+                    **plan.model_dump(),
+                    "relations": [{"kind": "one_to_many", "parent": "Shelf", "child": "Book"}],
+                }
+            )

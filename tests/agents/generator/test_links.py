@@ -1,0 +1,73 @@
+"""The plan's relations reach the generator typed and named, and generation still works."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agents.analyzer import analyze
+from agents.generator import design_for, generate, resources_for, with_relations
+from agents.llm import BackendSpec
+from core.contracts import AnalysisResult, PipelineRequest, Relation
+
+TEXT = (
+    "A tutoring platform. Tutors have a name and a subject; sessions have a start time and a "
+    "duration in minutes. Students book sessions with tutors."
+)
+
+
+def _plan(text: str = TEXT, kind: str | None = "rest_api") -> AnalysisResult:
+    return analyze(PipelineRequest.from_inputs(text=text, kind=kind), spec=BackendSpec())
+
+
+class TestRelationSpecs:
+    """Each plan relation between two resources becomes one RelationSpec on both of them."""
+
+    def test_a_stated_relation_is_typed_and_named_for_the_templates(self) -> None:
+        """ "sessions with tutors": Tutor owns Session through session.tutor_id."""
+        plan = _plan()
+        assert Relation(
+            kind="one_to_many", parent="Tutor", child="Session", evidence="sessions with tutors"
+        ).model_dump(exclude={"evidence", "on_delete"}) in [
+            r.model_dump(exclude={"evidence", "on_delete"}) for r in plan.relations
+        ]
+        resources = with_relations(plan, resources_for(plan, design_for(plan)))
+        by_class = {r.class_name: r for r in resources}
+        (link,) = [r for r in by_class["Session"].parents if r.parent == "Tutor"]
+        assert (link.reference, link.nested_route) == ("tutor_id", "/tutors/{id}/sessions")
+        assert link in by_class["Tutor"].children
+        assert (link.parent_table, link.child_table, link.link_table) == ("tutors", "sessions", "")
+
+    def test_a_reference_never_takes_a_fields_name(self) -> None:
+        """A child that already has a ``tutor_id`` field gets ``tutor_id_2`` as reference."""
+        plan = _plan(
+            "Tutors have a name. Sessions have a tutor id and a topic. "
+            "Students book sessions with tutors."
+        )
+        resources = with_relations(plan, resources_for(plan, design_for(plan)))
+        session = next(r for r in resources if r.class_name == "Session")
+        assert [r.reference for r in session.parents if r.parent == "Tutor"] == ["tutor_id_2"]
+
+    def test_many_to_many_gets_a_link_table(self) -> None:
+        """A playlist picks its songs: one link table, no reference column."""
+        plan = _plan("Users create playlists of songs. Songs have a title and an artist.")
+        resources = with_relations(plan, resources_for(plan, design_for(plan)))
+        playlist = next(r for r in resources if r.class_name == "Playlist")
+        (link,) = playlist.children
+        assert (link.kind, link.child, link.link_table, link.reference) == (
+            "many_to_many",
+            "Song",
+            "playlists_songs",
+            "",
+        )
+
+
+class TestGenerationWithRelations:
+    """Templates of this phase ignore relations; projects still render for every resource."""
+
+    def test_a_plan_with_relations_renders_a_project(self, tmp_path: Path) -> None:
+        """The rest_api of a plan with relations has a router per entity."""
+        plan = _plan()
+        assert plan.relations
+        code = generate(plan, project_dir=tmp_path / "p", spec=BackendSpec())
+        routers = {Path(f.path).name for f in code.generated_files if "routers" in f.path}
+        assert {"tutor.py", "session.py"} <= routers
