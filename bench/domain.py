@@ -226,6 +226,18 @@ def _plan_all(labelled: list[Labelled]) -> tuple[dict[int, AnalysisResult], list
     return plans, seconds
 
 
+def _extract_all(labelled: list[Labelled]) -> list[float]:
+    """Seconds the domain model alone (parse and rules) takes per request."""
+    from agents.analyzer.model import extract_domain
+
+    seconds = []
+    for request in labelled:
+        started = time.perf_counter()
+        extract_domain(request.text)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
 def main() -> int:
     from bench.figures import figure
 
@@ -248,7 +260,9 @@ def main() -> int:
         "source": "tests/data/srdd_domain_labels.json over ../shared/data/srdd.csv, offline",
         "goals": GOALS,
         **evaluate(plans, labelled).figures(),
+        "goal_ms_per_request": "<= 200 (median)",
         "analyze_per_request": figure([s * 1000 for s in seconds], unit="ms"),
+        "extract_domain_per_request": figure([s * 1000 for s in _extract_all(labelled)], "ms"),
     }
     results = json.loads(args.results.read_text()) if args.results.is_file() else {}
     results["domain_model"] = measured

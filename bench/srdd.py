@@ -54,8 +54,9 @@ def srdd_distribution(srdd: Path) -> dict[str, Any]:
         "kinds": {kind: counted[kind] for kind in PROJECT_KINDS},
         "with_not_covered": sum(1 for plan in plans if plan.analysis.not_covered),
         "with_named_entities": sum(
-            1 for plan in plans if [entity.name for entity in plan.entities] != ["Item"]
+            1 for plan in plans if not any(entity.generic for entity in plan.entities)
         ),
+        "with_relations": sum(1 for plan in plans if plan.relations),
         "analyze_per_request": figure(seconds),
     }
 

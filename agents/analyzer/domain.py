@@ -268,6 +268,7 @@ def candidates(tokens: list[Token]) -> dict[str, Candidate]:
         words = f"{modifier.lemma} {token.lemma}" if modifier else token.lemma
         candidate.names[words] += 1
         candidate.best = max(candidate.best, evidence(tokens, token, roles))
+    players_with_state(tokens, found)
     return found
 
 
@@ -278,6 +279,22 @@ def _plain_names(found: dict[str, Candidate]) -> None:
             modifier = words.split()[0] if " " in words else None
             if modifier in found and found[modifier].score >= THRESHOLD:
                 candidate.names[candidate.key] += candidate.names.pop(words)
+
+
+def players_with_state(tokens: list[Token], found: dict[str, Candidate]) -> None:
+    """Players who own tracked things ("their scores", "their inventory") are data too."""
+    players = [t for t in tokens if t.lemma == "player"]
+    owned = [
+        t
+        for t in tokens
+        if t.lemma in lexicon.PLAYER_STATE
+        and any(p.head == t.index and p.lower in ("their", "your") for p in tokens)
+    ]
+    if len(players) >= 2 and owned:
+        candidate = found.setdefault("player", Candidate(key="player", first=players[0].index))
+        candidate.mentions = sorted({*candidate.mentions, *(p.index for p in players)})
+        candidate.names["player"] += 1
+        candidate.best = max(candidate.best, THRESHOLD)
 
 
 def select(found: dict[str, Candidate]) -> list[Candidate]:

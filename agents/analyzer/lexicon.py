@@ -117,7 +117,7 @@ VIEWING_VERBS = words(
 
 # Verbs of what the product computes or shows: their objects are outputs, not stored things.
 OUTPUT_VERBS = words(
-    "provide generate analyze analyse display show simulate calculate compute estimate detect "
+    "analyze analyse simulate calculate compute estimate detect "
     "identify predict suggest understand overcome ensure enhance improve minimize maximize "
     "optimize reduce consider use utilize draw",
 )
@@ -130,7 +130,14 @@ ATTACHED = words(
 )
 
 # Verbs whose object is part of what the product holds ("the game features ten levels").
-CONTENT_VERBS = words("include feature offer contain have hold comprise showcase")
+CONTENT_VERBS = words(
+    "include feature offer contain have hold comprise showcase provide generate display show"
+)
+# A player's own things: when a request tracks these, players are data, not just users.
+PLAYER_STATE = words(
+    "score progress inventory character weapon skill stat statistic achievement profile team "
+    "army resource kingdom empire avatar level record ranking"
+)
 
 # Verbs that only mean "has": the subject owns the object.
 HAVING_VERBS = words("have include contain hold feature comprise own carry store")

@@ -135,30 +135,10 @@ def _modifiers(tokens: list[Token], keys: set[str]) -> list[Link]:
     for token in tokens:
         head = tokens[token.head]
         if token.dep in ("compound", "poss") and token.lemma in keys and head.lemma in keys:
-            link = _link(token, head)
+            containers = lexicon.OWNING_CONTAINERS | lexicon.PICKING_CONTAINERS
+            holds = token.dep == "compound" and head.lemma in containers
+            link = _link(head, token) if holds else _link(token, head)  # "card collections"
             links.append(replace(link, weak=token.dep == "compound"))
-    return links
-
-
-def _pronouns(tokens: list[Token], keys: set[str]) -> list[Link]:
-    """ "search for restaurants and view *their* menus": the last plural entity before owns."""
-    links = []
-    for token in tokens:
-        head = tokens[token.head]
-        if token.dep != "poss" or token.lower not in ("their", "its") or head.lemma not in keys:
-            continue
-        plural = token.lower == "their"
-        before = [
-            t
-            for t in tokens[: token.index]
-            if t.sentence == token.sentence
-            and t.lemma in keys
-            and t.lemma != head.lemma
-            and (t.tag == "NNS") == plural
-        ]
-        if before:
-            link = _link(before[-1], head)
-            links.append(replace(link, weak=True))
     return links
 
 
@@ -206,7 +186,6 @@ def find_links(tokens: list[Token], keys: set[str], main: str | None = None) -> 
         *_verb_prepositions(tokens, keys),
         *_subjects(tokens, keys),
         *_modifiers(tokens, keys),
-        *_pronouns(tokens, keys),
     ]
     stated.sort(key=lambda link: link.start)
     implied = _containers(tokens, keys) + _held_with(tokens, keys) + _attached(tokens, keys, main)

@@ -52,7 +52,7 @@ class TestParse:
         assert parse(text) == parse(text)
 
     def test_a_noun_and_a_verb_of_the_same_spelling(self) -> None:
-        """"book" is a verb before "a table" and a noun after "a"."""
+        """The word "book" is a verb before "a table" and a noun after "a"."""
         first, second = parse("Users can book a table."), parse("Users can read a book.")
         assert (first[2].lemma, first[2].pos) == ("book", "VERB")
         assert (second[4].lemma, second[4].pos) == ("book", "NOUN")
