@@ -5,11 +5,10 @@ The rules, over the parse of ``agents.analyzer.parsing``:
 1. Every common noun is a candidate, known by its lemma. One noun modifier stays in its name
    ("workout plans" -> ``WorkoutPlan``) unless the modifier is a candidate of its own, when it
    is a link instead ("project tasks": a ``Task`` of a ``Project``, see ``.relations``).
-2. A candidate earns evidence from how the request uses it: the object of a verb that acts on
-   stored things (create, track, schedule, book, upload ...) counts most, then the subject of
-   "have"/"include", the object of any verb, a noun's complement; a plural or an "each" adds
-   to it, and so does being named again. In a list ("tasks, notes and tags") every item has
-   the first one's role. "A variety of dishes" gives "dishes" the role of "variety".
+2. A candidate earns evidence from how the request uses it (``agents.analyzer.evidence``: the
+   object of a verb that acts on stored things counts most), and more each time it is named
+   again. "A messaging feature" names messages; players are data when the request tracks
+   what is theirs ("their scores"), else they are the game's users.
 3. Nouns that are never stored things (the product, its users, features, screens, abstract
    and mass nouns: ``agents.analyzer.lexicon``) are left out, and so are the examples after
    "such as" (castles and farms are structures, not kinds of their own). Attributes (a date,
@@ -25,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from agents.analyzer import lexicon
+from agents.analyzer.evidence import NOUNS, evidence
 from agents.analyzer.parsing import Token
 from agents.analyzer.vocabulary import ADJECTIVES, ING_NOUNS
 
@@ -32,13 +32,8 @@ THRESHOLD = 2.0
 MAX_ENTITIES = 8
 # A weaker candidate still stands in when nothing reaches the threshold.
 STAND_IN_THRESHOLD = 1.0
-_ATTRIBUTE_PENALTY = 1.5
-# What the object of a verb earns, by the verb's kind (``_verb_tier``).
 _FEATURE_EVIDENCE = 2.5
 NOT_MODIFIERS = lexicon.NOT_ENTITIES | lexicon.MANAGING_VERBS | ADJECTIVES | lexicon.LIGHT_VERBS
-_VERB_WEIGHTS = {"managing": 2.5, "viewing": 2.0, "content": 1.75, "output": 0.5, "other": 1.0}
-_NOUNS = ("NOUN", "PROPN")
-# "a variety of X": X takes the role of the quantity word.
 
 
 @dataclass
@@ -63,7 +58,7 @@ class Candidate:
 
 def is_noun(token: Token, before: Token | None = None) -> bool:
     """A common noun that could name a stored thing (not a gerund, not a proper name)."""
-    if token.pos not in _NOUNS or not token.lower.isalpha() or len(token.lower) < 3:
+    if token.pos not in NOUNS or not token.lower.isalpha() or len(token.lower) < 3:
         return False
     if token.pos == "PROPN" and not token.text.islower():
         return False
@@ -97,100 +92,8 @@ def _with_conjuncts(tokens: list[Token], roots: list[Token]) -> set[int]:
     return found
 
 
-def _role(tokens: list[Token], token: Token) -> Token:
-    """The word whose role ``token`` shares: the first item of its list, a quantifier's."""
-    for _ in range(20):  # a bound on the walk; a parse is a tree, this only guards a cycle
-        head = tokens[token.head]
-        if token.dep == "conj" and head.index != token.index:
-            token = head
-        elif token.dep == "pobj" and head.lower == "of":
-            owner = tokens[head.head]
-            vague = owner.lemma in lexicon.HOLDERS or owner.lemma in lexicon.NOT_ENTITIES
-            if not vague or owner.index == head.index:
-                return token
-            token = owner
-        else:
-            return token
-    return token
-
-
-def evidence(tokens: list[Token], token: Token, roles: int = 1) -> float:
-    """How strongly one mention says its noun is a stored thing (``roles``: how many kinds of
-    people the request names; one kind alone is its users)."""
-    role = _role(tokens, token)
-    head = tokens[role.head]
-    score = 0.0
-    surface = _after_managing_verb(tokens, role) or _after_managing_verb(tokens, token)
-    if _kept_track_of(tokens, role) or surface:
-        score += 2.5
-    elif role.dep in ("dobj", "nsubjpass") and head.pos in ("VERB", "AUX"):
-        score += _VERB_WEIGHTS.get(_verb_tier(head.lemma), 1.0)
-    elif role.dep == "pobj":
-        governor = tokens[head.head]
-        if governor.pos == "VERB":
-            tier = _verb_tier(governor.lemma)
-            score += 1.5 if tier in ("managing", "viewing") else 0.5
-        elif governor.pos in _NOUNS:
-            score += 1.0
-    elif role.dep == "nsubj" and head.lemma in lexicon.HAVING_VERBS and _has_object(tokens, head):
-        score += 2.0
-    elif role.dep in ("nsubj", "appos"):
-        score += 0.5
-    if token.tag == "NNS":
-        score += 1.0
-    if token.lemma in lexicon.PERSON_ROLES:
-        score += 1.0 if roles > 1 else -1.0
-    if any(t.head == token.index and t.lower in ("each", "every") for t in tokens):
-        score += 1.0
-    if token.lemma in lexicon.ATTRIBUTES or token.lemma in lexicon.SENT:
-        score -= _ATTRIBUTE_PENALTY
-    if token.tag == "NN" and not _determined(tokens, token):
-        score -= 0.5  # a mass use ("offer guidance", "track attendance")
-    return score
-
-
-def _after_managing_verb(tokens: list[Token], token: Token) -> bool:
-    """A managing verb a few words before, with only modifiers and other nouns of a list
-    between ("managing ancient resources", "schedule tutoring or mentorship sessions"): read
-    from the surface, for the parses that miss the object."""
-    for back in range(1, 6):
-        if token.index - back < 0:
-            return False
-        word = tokens[token.index - back]
-        if _verb_in_place(tokens, word):
-            return word.tag != "VBN"  # "based", "designed": participles describe, not act
-        if word.pos not in ("DET", "ADJ", "ADV", "PRON", "NUM", "NOUN", "CCONJ"):
-            return False
-    return False
-
-
-def _verb_in_place(tokens: list[Token], word: Token) -> bool:
-    """A managing verb, or a word spelt like one where a verb stands ("and schedule ...")."""
-    if word.lemma not in lexicon.MANAGING_VERBS and word.lower not in lexicon.MANAGING_VERBS:
-        return False
-    if word.pos == "VERB":
-        return True
-    before = tokens[word.index - 1].lower if word.index else ""
-    return before in ("to", "and", "or", "can", "will", "may", ",")
-
-
 def _followed_by_of(tokens: list[Token], token: Token) -> bool:
     return token.index + 1 < len(tokens) and tokens[token.index + 1].lower == "of"
-
-
-def _determined(tokens: list[Token], token: Token) -> bool:
-    return any(
-        t.head == token.index and t.dep in ("det", "poss", "nummod", "compound", "amod")
-        for t in tokens
-    )
-
-
-def _kept_track_of(tokens: list[Token], role: Token) -> bool:
-    """ "keep track of X": X is tracked, whatever the parser made of "track"."""
-    if role.dep != "pobj" or tokens[role.head].lower != "of":
-        return False
-    track = tokens[tokens[role.head].head]
-    return track.lemma == "track" and tokens[track.head].lemma == "keep"
 
 
 def _abstract(lemma: str) -> bool:
@@ -200,28 +103,12 @@ def _abstract(lemma: str) -> bool:
     return lemma.endswith("ity") and lemma not in lexicon.CONCRETE_ITY
 
 
-def _verb_tier(lemma: str) -> str:
-    for tier, verbs in (
-        ("managing", lexicon.MANAGING_VERBS),
-        ("viewing", lexicon.VIEWING_VERBS),
-        ("content", lexicon.CONTENT_VERBS),
-        ("output", lexicon.OUTPUT_VERBS),
-    ):
-        if lemma in verbs:
-            return tier
-    return "other"
-
-
-def _has_object(tokens: list[Token], verb: Token) -> bool:
-    return any(t.head == verb.index and t.dep == "dobj" for t in tokens)
-
-
 def _modifier(tokens: list[Token], token: Token) -> Token | None:
     """The noun right before ``token`` that modifies it ("workout" of "workout plans")."""
     before = tokens[token.index - 1] if token.index else None
     if before is None or before.head != token.index or before.dep != "compound":
         return None
-    plain = before.pos in _NOUNS and before.lower.isalpha() and len(before.lower) > 2
+    plain = before.pos in NOUNS and before.lower.isalpha() and len(before.lower) > 2
     if not plain or before.tag not in ("NN", "NNS") or before.lemma in NOT_MODIFIERS:
         return None
     return before
