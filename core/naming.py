@@ -83,6 +83,7 @@ def _same_case(word: str, lower: str) -> str:
     return lower[:1].upper() + lower[1:] if word[:1].isupper() else lower
 
 
+@functools.lru_cache(maxsize=4096)
 def singular(word: str) -> str:
     """The English singular of a plural noun (books -> book, movies -> movie, people -> person).
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from agents.analyzer import lexicon
 from agents.analyzer.evidence import NOUNS, evidence
-from agents.analyzer.parsing import Token
+from agents.analyzer.parsing import Token, children
 from agents.analyzer.vocabulary import ADJECTIVES, ING_NOUNS
 
 THRESHOLD = 2.0
@@ -77,7 +77,7 @@ def _examples(tokens: list[Token]) -> set[int]:
     for token in tokens:
         starts = token.lower in ("as", "like", "including") and token.dep == "prep"
         if starts and (token.lower != "as" or tokens[token.index - 1].lower == "such"):
-            objects = [t for t in tokens if t.head == token.index and t.dep == "pobj"]
+            objects = children(tokens, token, "pobj")
             found.update(_with_conjuncts(tokens, objects))
     return found
 
@@ -88,7 +88,7 @@ def _with_conjuncts(tokens: list[Token], roots: list[Token]) -> set[int]:
     while stack:
         token = stack.pop()
         found.add(token.index)
-        stack += [t for t in tokens if t.head == token.index and t.dep == "conj"]
+        stack += children(tokens, token, "conj")
     return found
 
 
@@ -175,7 +175,7 @@ def players_with_state(tokens: list[Token], found: dict[str, Candidate]) -> None
         t
         for t in tokens
         if t.lemma in lexicon.PLAYER_STATE
-        and any(p.head == t.index and p.lower in ("their", "your") for p in tokens)
+        and any(p.lower in ("their", "your") for p in children(tokens, t))
     ]
     if len(players) >= 2 and owned:
         candidate = found.setdefault("player", Candidate(key="player", first=players[0].index))

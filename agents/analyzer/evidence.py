@@ -15,7 +15,7 @@ few words before the noun still counts ("and schedule tutoring or mentorship ses
 from __future__ import annotations
 
 from agents.analyzer import lexicon
-from agents.analyzer.parsing import Token
+from agents.analyzer.parsing import Token, children
 
 NOUNS = ("NOUN", "PROPN")
 _ATTRIBUTE_PENALTY = 1.5
@@ -66,7 +66,7 @@ def evidence(tokens: list[Token], token: Token, roles: int = 1) -> float:
         score += 1.0
     if token.lemma in lexicon.PERSON_ROLES:
         score += 1.0 if roles > 1 else -1.0
-    if any(t.head == token.index and t.lower in ("each", "every") for t in tokens):
+    if any(t.lower in ("each", "every") for t in children(tokens, token)):
         score += 1.0
     if token.lemma in lexicon.ATTRIBUTES or token.lemma in lexicon.SENT:
         score -= _ATTRIBUTE_PENALTY
@@ -102,8 +102,7 @@ def _verb_in_place(tokens: list[Token], word: Token) -> bool:
 
 def _determined(tokens: list[Token], token: Token) -> bool:
     return any(
-        t.head == token.index and t.dep in ("det", "poss", "nummod", "compound", "amod")
-        for t in tokens
+        t.dep in ("det", "poss", "nummod", "compound", "amod") for t in children(tokens, token)
     )
 
 
@@ -128,4 +127,4 @@ def _verb_tier(lemma: str) -> str:
 
 
 def _has_object(tokens: list[Token], verb: Token) -> bool:
-    return any(t.head == verb.index and t.dep == "dobj" for t in tokens)
+    return bool(children(tokens, verb, "dobj"))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from agents.analyzer import lexicon
 from agents.analyzer.domain import Candidate, candidates, select
-from agents.analyzer.parsing import Token, parse
+from agents.analyzer.parsing import Token, children, parse
 from agents.analyzer.refusals import without_refused
 from agents.analyzer.relations import Link, find_links
 from agents.analyzer.text import (
@@ -85,9 +85,8 @@ def attributes(tokens: list[Token], keys: set[str]) -> dict[str, list[str]]:
         before = tokens[token.index - 1] if token.index else None
         if before and before.dep == "compound" and before.head == token.index:
             owner = before.lemma if before.lemma in keys else None
-        elif any(t.head == token.index and t.lower == "of" for t in tokens):
-            of = next(t for t in tokens if t.head == token.index and t.lower == "of")
-            owner = next((t.lemma for t in tokens if t.head == of.index and t.lemma in keys), None)
+        elif of := next((t for t in children(tokens, token) if t.lower == "of"), None):
+            owner = next((t.lemma for t in children(tokens, of) if t.lemma in keys), None)
         elif _setting_object(tokens, token) or head.lemma in keys:
             owner = _nearest_entity(tokens, token.index, keys)
         if owner:

@@ -74,6 +74,12 @@ class Token:
     head: int  # index of the word this one hangs on (itself for a sentence's root)
     sentence: int
     left: int  # index of the leftmost word of its subtree
+    children: tuple[int, ...] = ()  # indices of the words that hang on this one
+
+
+def children(tokens: list[Token], head: Token, *deps: str) -> list[Token]:
+    """The words hanging on ``head`` (with one of ``deps``, when given), in text order."""
+    return [tokens[i] for i in head.children if not deps or tokens[i].dep in deps]
 
 
 def _model_dir() -> Path:
@@ -131,6 +137,7 @@ def parse(text: str) -> list[Token]:
             head=token.head.i,
             sentence=sentence_of[token.i],
             left=token.left_edge.i,
+            children=tuple(child.i for child in token.children),
         )
         for token in document
     ]

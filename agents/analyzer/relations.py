@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from agents.analyzer import lexicon
-from agents.analyzer.parsing import Token
+from agents.analyzer.parsing import Token, children
 
 MAX_RELATIONS = 20
 _PARENT_AFTER = lexicon.words("in within inside into under on onto at from for to by across")
@@ -47,17 +47,13 @@ class Link:
     said: str = ""  # the request's words, when they are not a span of the parse
 
 
-def _children(tokens: list[Token], head: Token, *deps: str) -> list[Token]:
-    return [t for t in tokens if t.head == head.index and t.dep in deps and t.index != head.index]
-
-
 def _with_conjuncts(tokens: list[Token], token: Token) -> list[Token]:
     found: list[Token] = []
     stack = [token]
     while stack and len(found) < 50:
         current = stack.pop()
         found.append(current)
-        stack += _children(tokens, current, "conj")
+        stack += children(tokens, current, "conj")
     return found
 
 
@@ -90,10 +86,10 @@ def _from_preposition(child: Token, prep: Token, parent: Token) -> Link:
 def _noun_prepositions(tokens: list[Token], keys: set[str]) -> list[Link]:
     links = []
     for token in (t for t in tokens if t.lemma in keys):
-        for prep in _children(tokens, token, "prep"):
+        for prep in children(tokens, token, "prep"):
             if prep.lower not in _PARENT_AFTER | {"of", "with", "between"}:
                 continue
-            for obj in _children(tokens, prep, "pobj"):
+            for obj in children(tokens, prep, "pobj"):
                 links += [
                     _from_preposition(token, prep, parent) for parent in _keyed(tokens, obj, keys)
                 ]
@@ -103,11 +99,11 @@ def _noun_prepositions(tokens: list[Token], keys: set[str]) -> list[Link]:
 def _verb_prepositions(tokens: list[Token], keys: set[str]) -> list[Link]:
     links = []
     for verb in (t for t in tokens if t.pos == "VERB"):
-        objects = [o for d in _children(tokens, verb, "dobj") for o in _keyed(tokens, d, keys)]
-        for prep in _children(tokens, verb, "prep"):
+        objects = [o for d in children(tokens, verb, "dobj") for o in _keyed(tokens, d, keys)]
+        for prep in children(tokens, verb, "prep"):
             if not objects or prep.lower not in _VERB_PARENT_AFTER | {"with"}:
                 continue
-            for pobj in _children(tokens, prep, "pobj"):
+            for pobj in children(tokens, prep, "pobj"):
                 for parent in _keyed(tokens, pobj, keys):
                     if prep.lower == "with" and parent.lemma not in lexicon.PERSON_ROLES:
                         continue
@@ -121,11 +117,11 @@ def _subjects(tokens: list[Token], keys: set[str]) -> list[Link]:
     links = []
     for verb in (t for t in tokens if t.pos in ("VERB", "AUX")):
         having = verb.lemma in lexicon.HAVING_VERBS
-        for subject in _children(tokens, verb, "nsubj"):
+        for subject in children(tokens, verb, "nsubj"):
             for owner in _keyed(tokens, subject, keys):
                 if not having and owner.lemma not in lexicon.PERSON_ROLES:
                     continue
-                for obj in _children(tokens, verb, "dobj"):
+                for obj in children(tokens, verb, "dobj"):
                     links += [_link(owner, o, cascade=having) for o in _keyed(tokens, obj, keys)]
     return links
 
