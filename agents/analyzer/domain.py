@@ -145,8 +145,10 @@ def candidates(tokens: list[Token]) -> dict[str, Candidate]:
             continue
         if not is_noun(token, before) or token.index in examples or token.dep == "compound":
             continue
-        if token.lemma in lexicon.QUANTIFIERS and _followed_by_of(tokens, token):
-            continue
+        if token.lemma in lexicon.HOLDERS and _followed_by_of(tokens, token):
+            verb = tokens[token.head]
+            if token.lemma in lexicon.QUANTIFIERS or verb.lemma not in lexicon.MANAGING_VERBS:
+                continue  # "a variety of dishes", "view a list of books": the dishes, the books
         modifier = _modifier(tokens, token)
         if modifier and token.lemma in lexicon.ATTRIBUTES:
             continue  # "stress levels", "task deadlines": an attribute of something else
@@ -161,7 +163,10 @@ def candidates(tokens: list[Token]) -> dict[str, Candidate]:
 
 def _plain_names(found: dict[str, Candidate]) -> None:
     """A modifier that is itself a candidate links rather than names: "project task" -> task."""
+    containers = lexicon.OWNING_CONTAINERS | lexicon.PICKING_CONTAINERS
     for candidate in found.values():
+        if candidate.key in containers:
+            continue  # "book lists", "photo albums": the modifier says what it holds
         for words in list(candidate.names):
             modifier = words.split()[0] if " " in words else None
             if modifier in found and found[modifier].score >= THRESHOLD:

@@ -56,7 +56,8 @@ NOT_ENTITIES = words(
     "backend frontend api model classifier regressor pipeline job batch workflow microservice "
     "row column cell export setting "
     # mass nouns SRDD uses as objects of its verbs
-    "text joy hassle adrenaline teamwork confidentiality theft risk clarification context "
+    "criterion text joy hassle adrenaline teamwork confidentiality theft risk clarification "
+    "context "
     "demand attention energy stress fitness nutrition sleep money wealth luck fame glory "
     "victory defeat balance harmony peace chaos strategy tactic dominance supremacy power "
 )

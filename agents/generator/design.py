@@ -250,6 +250,11 @@ class _Names:
         return _unique(name, self.used[kind])
 
 
+def _shadows(module: str) -> bool:
+    """A module named like a keyword or a builtin (``list``) would shadow it where imported."""
+    return keyword.iskeyword(module) or module in dir(builtins)
+
+
 def resources_for(analysis: AnalysisResult, design: CodeDesign) -> list[ResourceSpec]:
     """Re-check the model's design against the plan: one valid resource per entity."""
     proposed = {r.entity: r for r in design.resources}
@@ -267,7 +272,7 @@ def resources_for(analysis: AnalysisResult, design: CodeDesign) -> list[Resource
         resources.append(
             ResourceSpec(
                 class_name=names.take("class", class_name),
-                module=names.take("module", f"{module}_" if keyword.iskeyword(module) else module),
+                module=names.take("module", f"{module}_" if _shadows(module) else module),
                 table=names.pick("table", mine.table if mine else None, default.table, _TABLE),
                 route=names.pick("route", mine.route if mine else None, default.route, _ROUTE),
                 label=snake(entity.name).replace("_", " "),
