@@ -71,3 +71,13 @@ class TestGenerationWithRelations:
         code = generate(plan, project_dir=tmp_path / "p", spec=BackendSpec())
         routers = {Path(f.path).name for f in code.generated_files if "routers" in f.path}
         assert {"tutor.py", "session.py"} <= routers
+
+
+class TestNamesFromRicherPlans:
+    """Entity names the parser finds never shadow what generated modules import."""
+
+    def test_a_module_named_like_a_builtin_moves_aside(self) -> None:
+        """An entity List gets the module ``list_``: ``list`` stays the builtin in __init__."""
+        plan = _plan("Users create lists with a name and a colour.", kind="web_app")
+        resources = resources_for(plan, design_for(plan))
+        assert [(r.class_name, r.module) for r in resources] == [("List", "list_")]
