@@ -110,6 +110,16 @@ def _choices(text: str) -> dict[str, list[str]]:
     return found
 
 
+def _with_choices(entity: Entity, choices: dict[str, list[str]]) -> Entity:
+    fields = [
+        f.model_copy(update={"choices": choices[f.name]})
+        if f.type == "str" and f.name in choices and not f.choices
+        else f
+        for f in entity.fields
+    ]
+    return entity.model_copy(update={"fields": fields})
+
+
 def _fields(key: str, words: list[str], choices: dict[str, list[str]]) -> list[EntityField]:
     """A name (or title), the attributes the request gives, and what the kind of thing has."""
     first = "title" if key in lexicon.TITLED | lexicon.SCHEDULED else "name"
@@ -190,7 +200,11 @@ def extract_domain(text: str) -> Domain:
     text = without_refused(text)
     drafts = explicit_drafts(text)
     optional = optional_field_names(text)
-    entities = [draft_entity(name, draft, text, optional) for name, draft in drafts.items()]
+    choices = _choices(text)
+    entities = [
+        _with_choices(draft_entity(name, draft, text, optional), choices)
+        for name, draft in drafts.items()
+    ]
     tokens = parse(text)
     taken = _explicit_keys(drafts)
     chosen = [c for c in select(candidates(tokens)) if c.key not in taken]
@@ -198,7 +212,6 @@ def extract_domain(text: str) -> Domain:
     room = MAX_ENTITIES - len(entities)
     chosen = [c for c in chosen if _pascal(c.name) not in names.values()][: max(0, room)]
     found = attributes(tokens, {c.key for c in chosen})
-    choices = _choices(text)
     for candidate in chosen:
         names[candidate.key] = _pascal(candidate.name)
         fields = _fields(candidate.key, found[candidate.key], choices)

@@ -71,6 +71,14 @@ class TestFields:
         status = next(f for e in domain.entities for f in e.fields if f.name == "status")
         assert (status.type, status.choices) == ("str", ["open", "blocked", "closed"])
 
+    def test_an_explicit_field_list_keeps_the_values_too(self) -> None:
+        """Tasks that "have a status such as open, done or blocked" keep the three values."""
+        (task,) = extract_domain("Tasks have a title and a status such as open, done or blocked.")
+        assert {f.name: f.choices for f in task.fields} == {
+            "title": [],
+            "status": ["open", "done", "blocked"],
+        }
+
     def test_scheduled_things_have_a_start_and_money_an_amount(self) -> None:
         """A meeting starts at a time; an expense has an amount and a date."""
         domain = extract_domain("Users schedule meetings and record expenses.")
