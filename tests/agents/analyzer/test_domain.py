@@ -73,7 +73,8 @@ class TestFields:
 
     def test_an_explicit_field_list_keeps_the_values_too(self) -> None:
         """Tasks that "have a status such as open, done or blocked" keep the three values."""
-        (task,) = extract_domain("Tasks have a title and a status such as open, done or blocked.")
+        domain = extract_domain("Tasks have a title and a status such as open, done or blocked.")
+        (task,) = domain.entities
         assert {f.name: f.choices for f in task.fields} == {
             "title": [],
             "status": ["open", "done", "blocked"],
