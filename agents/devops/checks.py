@@ -27,7 +27,8 @@ CHECKOV_KINDS = frozenset({"dockerfile", "k8s", "argocd", "ci", "terraform"})
 PLAN_VARIABLES = {
     "vpc_id": "vpc-0a1b2c3d4e5f60718",
     "private_subnet_ids": '["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"]',
-    "github_repository": "example/app",
+    "github_owner": "example",
+    "github_repo": "app",
 }
 
 

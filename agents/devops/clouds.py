@@ -92,6 +92,8 @@ def image_repository(cloud: CloudProvider, name: str) -> str:
     profile = PROFILES[cloud]
     if cloud == "azure":
         return f"{compact(name)}acr.azurecr.io/{name}"
+    if cloud == "gcp":  # one Artifact Registry repository per app, named like it
+        return f"{profile.registry_host}/{GCP_PROJECT}/{name}/{name}"
     if not profile.registry_host:
         return name
     return f"{profile.registry_host}/{profile.image_path}{name}"

@@ -36,47 +36,6 @@ REGISTRY_LABEL = {
     "gcp": "Artifact Registry",
     "azure": "Azure Container Registry",
 }
-TERRAFORM_FILES = {
-    "aws": (
-        "versions",
-        "backend",
-        "variables",
-        "cluster",
-        "registry",
-        "database",
-        "storage",
-        "monitoring",
-        "secrets",
-        "identity",
-        "outputs",
-    ),
-    "gcp": (
-        "versions",
-        "backend",
-        "variables",
-        "cluster",
-        "registry",
-        "database",
-        "storage",
-        "monitoring",
-        "secrets",
-        "outputs",
-    ),
-    "azure": (
-        "versions",
-        "backend",
-        "variables",
-        "cluster",
-        "registry",
-        "database",
-        "storage",
-        "monitoring",
-        "secrets",
-        "outputs",
-    ),
-}
-
-
 @dataclass(frozen=True)
 class KitFile:
     template: str
@@ -139,13 +98,14 @@ def kit_files(spec: KitSpec) -> list[KitFile]:
     ]
     if spec.cloud != "local":
         files.append(KitFile("infra/github/deploy.yml.j2", ".github/workflows/deploy.yml", "ci"))
+        sources = sorted((TEMPLATES_ROOT / "infra" / "terraform" / spec.cloud).glob("*.tf.j2"))
         files += [
             KitFile(
-                f"infra/terraform/{spec.cloud}/{stem}.tf.j2",
-                f"terraform/{spec.cloud}/{stem}.tf",
+                f"infra/terraform/{spec.cloud}/{source.name}",
+                f"terraform/{spec.cloud}/{source.name.removesuffix('.j2')}",
                 "terraform",
             )
-            for stem in TERRAFORM_FILES[spec.cloud]
+            for source in sources
         ]
     return files
 
