@@ -46,4 +46,16 @@ SUPPRESSED_CHECKS: dict[str, str] = {
         "Cloud SQL accepts TLS only (ssl_mode ENCRYPTED_ONLY) on a private IP; requiring client "
         "certificates as well needs the Cloud SQL connector in the app."
     ),
+    "CKV2_AZURE_57": (
+        "The PostgreSQL server is VNet-integrated (a delegated private subnet, public access off); "
+        "Azure does not allow a private endpoint on such a server."
+    ),
+    "CKV2_AZURE_1": (
+        "The storage account uses Microsoft-managed keys with infrastructure (double) "
+        "encryption; a customer-managed key adds a key identity the organisation must own."
+    ),
+    "CKV2_AZURE_21": (
+        "Blob reads, writes and deletes are logged by a diagnostic setting to Log Analytics; the "
+        "Storage Insights resource this check wants needs the account's shared key, disabled here."
+    ),
 }
