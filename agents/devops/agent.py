@@ -11,7 +11,7 @@ import logging
 import re
 from pathlib import Path
 
-from agents.devops.checks import check_kit
+from agents.devops.checks import Scanner, check_kit
 from agents.devops.consistency import consistency_problems, files_read
 from agents.devops.design import DeploymentDesign, DevOpsInput, settle_design
 from agents.devops.facts import inspect_project
@@ -109,6 +109,7 @@ def build_deployment(
     out_dir: Path | None = None,
     kind: ProjectKind | None = None,
     repository_url: str | None = None,
+    checkov_scan: Scanner | None = None,
 ) -> DeploymentBundle:
     """Write the deployment kit for a project, then check every file with its validators.
 
@@ -121,6 +122,7 @@ def build_deployment(
         out_dir: Where to write the kit; ``project_dir`` when ``None``.
         kind: The project's kind; read from its files when ``None``.
         repository_url: The git repository Argo CD follows (the one the release pushes to).
+        checkov_scan: Runs checkov over the written kit; one run of its own when ``None``.
 
     Returns:
         The bundle: every file with its kind and each validator's verdict on it.
@@ -138,7 +140,7 @@ def build_deployment(
     )
     out = out_dir or project_dir
     written = write_kit(kit, out, renderer or default_renderer())
-    verdicts, suppressions = check_kit(out, written, kit)
+    verdicts, suppressions = check_kit(out, written, kit, scan=checkov_scan)
     if not (project_dir / "requirements.txt").is_file():
         verdicts["Dockerfile"].append(_missing_requirements())
     problems = consistency_problems(out, kit)

@@ -101,8 +101,11 @@ def _helm_verdicts(out: Path, spec: KitSpec, paths: list[str]) -> dict[str, list
     return verdicts
 
 
-def _checkov(out: Path) -> tuple[ByPath, list[Suppression]]:
-    failed, unparsed = linters.checkov_scan(out)
+Scanner = Callable[[Path], linters.ScanResult]
+
+
+def _checkov(out: Path, scan: Scanner) -> tuple[ByPath, list[Suppression]]:
+    failed, unparsed = scan(out)
     by_path: ByPath = {}
     suppressed: dict[str, Suppression] = {}
     for check in failed:
@@ -169,14 +172,20 @@ def _terraform(out: Path, spec: KitSpec, paths: list[str]) -> dict[str, list[Ver
 
 
 def check_kit(
-    out: Path, files: Files, spec: KitSpec
+    out: Path, files: Files, spec: KitSpec, *, scan: Scanner | None = None
 ) -> tuple[dict[str, list[Verdict]], list[Suppression]]:
-    """Every validator's verdict on every file of the kit, and the checkov suppressions used."""
+    """Every validator's verdict on every file of the kit, and the checkov suppressions used.
+
+    ``scan`` runs checkov over the kit (default: one run for this kit alone); a caller that
+    checks many kits may pass the results of one run over all of them.
+    """
     verdicts: dict[str, list[Verdict]] = {path: [] for path, _ in files}
     terraform_paths = [p for p, kind in files if kind == "terraform"]
     checkov_paths = [p for p, kind in files if kind in CHECKOV_KINDS]
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="devops-check") as pool:
-        checkov_run: Future[tuple[ByPath, list[Suppression]]] = pool.submit(_checkov, out)
+        checkov_run: Future[tuple[ByPath, list[Suppression]]] = pool.submit(
+            _checkov, out, scan or linters.checkov_scan
+        )
         terraform_run = pool.submit(_terraform, out, spec, terraform_paths)
         for path, kind in files:
             verdicts[path] += _file_checks(out, path, kind)

@@ -38,7 +38,7 @@ def compose_context(spec: KitSpec) -> dict[str, Any]:
     services: list[dict[str, Any]] = []
     volumes: set[str] = {"db-data"} if database else set()
     for batch in spec.batches:
-        mounts = [f"{m.name}:{m.path}" for m in batch.mounts]
+        batch_volumes = [f"{m.name}:{m.path}" for m in batch.mounts]
         volumes.update(m.name for m in batch.mounts)
         services.append(
             {
@@ -46,21 +46,14 @@ def compose_context(spec: KitSpec) -> dict[str, Any]:
                 "command": batch.args,
                 "restart": '"no"',
                 "environment": _environment(spec, [], []),
-                "volumes": mounts,
+                "volumes": batch_volumes,
                 "publish": False,
                 "health_path": "",
                 "depends_on": [],
             }
         )
     for number, component in enumerate(spec.components):
-        database_envs = []
-        if database and component.role != "gateway":
-            prefix = (
-                ""
-                if spec.kind != "microservices"
-                else component.args[1].split(".")[1].upper() + "_"
-            )
-            database_envs = [f"{prefix}DATABASE_URL"]
+        database_envs = [component.database_env] if database and component.database_env else []
         mounts = [m for m in component.mounts if not m.path.startswith("/app/data")]
         volumes.update(m.name for m in mounts)
         depends = [("db", "service_healthy")] if database_envs else []

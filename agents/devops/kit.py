@@ -13,7 +13,7 @@ from typing import Any
 
 from agents.devops.clouds import GCP_PROJECT, PROFILES
 from agents.devops.compose import compose_context
-from agents.devops.spec import KitSpec
+from agents.devops.spec import Batch, Component, KitSpec
 from agents.rendering import TEMPLATES_ROOT, Renderer
 from core.contracts import FileKind
 from services.workspace import resolve_inside
@@ -36,6 +36,8 @@ REGISTRY_LABEL = {
     "gcp": "Artifact Registry",
     "azure": "Azure Container Registry",
 }
+
+
 @dataclass(frozen=True)
 class KitFile:
     template: str
@@ -144,9 +146,8 @@ def github_expression(expression: str) -> str:
 
 def template_context(spec: KitSpec) -> dict[str, Any]:
     """The one context every template of the kit renders with."""
-    extra_dirs = sorted(
-        {m.path for c in [*spec.components, *spec.batches] for m in c.mounts} - {"/app/data"}
-    )
+    items: list[Component | Batch] = [*spec.components, *spec.batches]
+    extra_dirs = sorted({m.path for item in items for m in item.mounts} - {"/app/data"})
     return {
         "spec": spec,
         "profile": PROFILES[spec.cloud],

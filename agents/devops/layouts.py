@@ -38,6 +38,7 @@ def _app(
     local = facts.cloud_provider == "local"
     mounts = [Mount(name="data", path=DATA_DIR, claim=f"{name}-data")] if local else []
     return Component(
+        database_env="DATABASE_URL" if facts.project_kind in DATABASE_KINDS else "",
         name=name,
         role="app",
         args=uvicorn_args(facts.app_module, design.container_port),
@@ -134,6 +135,7 @@ def _microservices(
         service = _app(service_name, design, facts, secret_env).model_copy(
             update={
                 "role": "service",
+                "database_env": f"{prefix}_DATABASE_URL",
                 "args": uvicorn_args(f"services.{module}.main:app", port),
                 "health_path": "/health",
                 "ready_path": "/health",
@@ -148,6 +150,7 @@ def _microservices(
         services.append(service)
     gateway = _app(f"{name}-gateway", design, facts, []).model_copy(
         update={
+            "database_env": "",
             "role": "gateway",
             "mounts": [],
             "strategy": "RollingUpdate",
@@ -175,7 +178,8 @@ def build_spec(
     cloud = facts.cloud_provider
     components, batches, claims, config = LAYOUTS[facts.project_kind](name, design, facts)
     secrets: dict[str, SecretEnv] = {}
-    for item in [*components, *batches]:
+    items: list[Component | Batch] = [*components, *batches]
+    for item in items:
         for secret in item.secret_env:
             secrets.setdefault(secret.key, secret)
     test_packages = [d for d in facts.dependencies if d.lower() in TEST_PACKAGES]

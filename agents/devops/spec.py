@@ -55,6 +55,7 @@ class Component(BaseModel):
     replicas: int
     autoscale: bool
     strategy: Literal["RollingUpdate", "Recreate"]
+    database_env: str = Field("", description="The variable its database URL is read from.")
     ingress_from: list[str] = Field(default_factory=list, description="Empty: from anywhere.")
     egress_to: list[str] = Field(default_factory=list)
 

@@ -7,7 +7,7 @@ whose tool is absent raises ``ToolUnavailable``: its files are "not checked", ne
 """
 
 from services.linters.actions import actionlint_check
-from services.linters.checkov import FailedCheck, checkov_scan
+from services.linters.checkov import FailedCheck, ScanResult, checkov_scan, checkov_scan_many
 from services.linters.crds import crd_check
 from services.linters.helm import ChartReport, helm_check
 from services.linters.infra import (
@@ -40,10 +40,12 @@ __all__ = [
     "SEVERITY_RANK",
     "ChartReport",
     "FailedCheck",
+    "ScanResult",
     "actionlint_check",
     "bandit_check",
     "binary",
     "checkov_scan",
+    "checkov_scan_many",
     "compile_check",
     "crd_check",
     "fmt_check",

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.errors import ToolFailed, ToolUnavailable
@@ -34,11 +34,18 @@ class FailedCheck:
 
 
 def checkov_executable() -> str:
-    """The checkov of its own environment, or one on PATH."""
+    """The checkov named by ``AG2_SDLC_CHECKOV``, else the project's own environment's, else PATH's.
+
+    Raises:
+        ToolUnavailable: none is installed (a configured path that does not exist counts as none).
+    """
     configured = os.environ.get(CHECKOV_ENV)
-    for candidate in (configured, str(_BESIDE_PROJECT)):
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
+    if configured:
+        if Path(configured).is_file() and os.access(configured, os.X_OK):
+            return configured
+        raise ToolUnavailable(f"checkov is not installed at {configured} ({CHECKOV_ENV}).")
+    if _BESIDE_PROJECT.is_file() and os.access(_BESIDE_PROJECT, os.X_OK):
+        return str(_BESIDE_PROJECT)
     found = shutil.which("checkov")
     if found is None:
         raise ToolUnavailable("checkov is not installed here (make install builds .venv-checkov).")
@@ -53,7 +60,10 @@ def _reports(stdout: str) -> list[dict[str, object]]:
     return [r for r in (loaded if isinstance(loaded, list) else [loaded]) if isinstance(r, dict)]
 
 
-def checkov_scan(directory: Path) -> tuple[list[FailedCheck], list[str]]:
+ScanResult = tuple[list[FailedCheck], list[str]]
+
+
+def checkov_scan(directory: Path) -> ScanResult:
     """Scan ``directory`` with checkov; return its failed checks and the files it could not parse.
 
     Raises:
@@ -101,3 +111,26 @@ def checkov_scan(directory: Path) -> tuple[list[FailedCheck], list[str]]:
             failed.append(check)
         unparsed += [str(p).lstrip("/") for p in results.get("parsing_errors", [])]
     return failed, unparsed
+
+
+def checkov_scan_many(parent: Path) -> dict[str, ScanResult]:
+    """One checkov run over every kit under ``parent`` (checkov's start-up is most of its time).
+
+    Returns:
+        Per sub-directory name, its failed checks and unparsable files (paths relative to it).
+
+    Raises:
+        ToolUnavailable: checkov is not installed here.
+        ToolFailed: checkov ran but did not produce a report.
+    """
+    failed, unparsed = checkov_scan(parent)
+    results: dict[str, ScanResult] = {
+        child.name: ([], []) for child in sorted(parent.iterdir()) if child.is_dir()
+    }
+    for check in failed:
+        kit, _, path = check.path.partition("/")
+        results.setdefault(kit, ([], []))[0].append(replace(check, path=path))
+    for item in unparsed:
+        kit, _, path = item.partition("/")
+        results.setdefault(kit, ([], []))[1].append(path)
+    return results

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from core.contracts import Finding
+from core.contracts import Finding, Severity
 from core.errors import ToolUnavailable
 from services.linters.crds import crd_check
 from services.linters.infra import KUBERNETES_VERSION, kubernetes_check
@@ -21,7 +21,7 @@ from services.linters.tools import bounded, finding, relative_to
 
 # Helm's messages name the template and line: "parse error at (chart/templates/x.yaml:4): ...".
 _WHERE = re.compile(r"\(?(?:[^\s():]+/)?(templates/[^\s():]+):(\d+)")
-_LINT_SEVERITY = {3: ("high", True), 2: ("medium", False)}
+_LINT_SEVERITY: dict[int, tuple[Severity, bool]] = {3: ("high", True), 2: ("medium", False)}
 
 
 @dataclass
@@ -65,7 +65,8 @@ def _lint(helm: Any, chart_dir: Path, root: Path, values_file: Path, report: Cha
         namespace=None,
     )
     for message in result.get("messages", []):
-        severity, blocking = _LINT_SEVERITY.get(int(message.get("severity", 0)), ("low", False))
+        level = int(message.get("severity", 0))
+        severity, blocking = _LINT_SEVERITY.get(level, ("low", False))
         text = f"helm lint ({values_file.name}): {message.get('error', '')}"
         path, line = _located(chart_dir, root, text, values_path)
         report.add(path, [finding("helm-lint", path, line, "lint", text, severity, blocking)])

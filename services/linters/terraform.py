@@ -79,10 +79,9 @@ def fmt_check(directory: Path, *, root: Path | None = None) -> dict[str, list[Fi
     findings: dict[str, list[Finding]] = {}
     if done.returncode != 0 and not done.stdout.strip():
         match = _LINE.search(done.stderr)
-        name = re.search(r"on (\S+\.tf) line", done.stderr)
-        path = (
-            relative_to(directory / name.group(1), root) if name else relative_to(directory, root)
-        )
+        named = re.search(r"on (\S+\.tf) line", done.stderr)
+        where = directory / named.group(1) if named else directory
+        path = relative_to(where, root)
         text = " ".join(done.stderr.split())[:400]
         line = int(match.group(1)) if match else 0
         return {path: [finding("terraform-fmt", path, line, "syntax", text, "high", True)]}
