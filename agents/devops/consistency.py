@@ -24,6 +24,7 @@ _HEALTHCHECK = re.compile(r"http://127\.0\.0\.1:(\d+)(/[^'\"]*)")
 _PORT_ARG = re.compile(r'"--port", "(\d+)"')
 _ECR = re.compile(r'resource "aws_ecr_repository" "app" \{\s*name\s*=\s*"([^"]+)"')
 _REPOSITORY_ID = re.compile(r'repository_id\s*=\s*"([^"]+)"')
+_OUTPUT_IMAGE = re.compile(r'output "image_repository" \{[^}]*?value\s*=\s*"[^"]*/([a-z0-9-]+)"')
 _SECRET_NAMES = re.compile(r"app_secrets\s*=\s*toset\(\[([^\]]*)\]\)")
 
 
@@ -156,7 +157,7 @@ def _terraform(out: Path, spec: KitSpec) -> list[Fact]:
     for path in sorted((out / "terraform").glob("*/*.tf")):
         relative = path.relative_to(out).as_posix()
         text = path.read_text(encoding="utf-8")
-        for pattern in (_ECR, _REPOSITORY_ID):
+        for pattern in (_ECR, _REPOSITORY_ID, _OUTPUT_IMAGE):
             facts += [
                 Fact(relative, "image", name) for name in pattern.findall(text) if name != "apps"
             ]
