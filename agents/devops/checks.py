@@ -12,6 +12,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+import yaml
+
 from agents.devops.spec import KitSpec
 from agents.devops.suppressions import SUPPRESSED_CHECKS
 from core.contracts import FileKind, Finding, Suppression, Verdict
@@ -60,6 +62,16 @@ def spread(validator: str, paths: list[str], run: Callable[[], ByPath]) -> dict[
     return {path: found_verdict(validator, by_path.get(path, [])) for path in paths}
 
 
+def _api_groups(path: Path) -> set[str]:
+    """The API groups of a manifest's documents ("" for the core group); empty if unreadable."""
+    try:
+        documents = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return set()
+    versions = [str(d.get("apiVersion", "")) for d in documents if isinstance(d, dict)]
+    return {version.split("/")[0] if "/" in version else "" for version in versions}
+
+
 def _file_checks(out: Path, path: str, kind: FileKind) -> list[Verdict]:
     target = out / path
     yaml_like = target.suffix in (".yaml", ".yml") and "/templates/" not in path
@@ -68,13 +80,12 @@ def _file_checks(out: Path, path: str, kind: FileKind) -> list[Verdict]:
         verdicts.append(verdict_of("hadolint", lambda: linters.hadolint(target, root=out)))
     if yaml_like:
         verdicts.append(verdict_of("yamllint", lambda: linters.yaml_check(target, root=out)))
-    if kind == "k8s":
+    groups = _api_groups(target) if kind in ("k8s", "argocd") else set()
+    if kind == "k8s" and (not groups or groups - linters.CRD_GROUPS):
         verdicts.append(
             verdict_of("kubernetes-validate", lambda: linters.kubernetes_check(target, root=out))
         )
-    if kind in ("k8s", "argocd") and any(
-        group in target.read_text(encoding="utf-8") for group in linters.CRD_GROUPS
-    ):
+    if groups & linters.CRD_GROUPS:
         verdicts.append(verdict_of("crd-schema", lambda: linters.crd_check(target, root=out)))
     if kind == "ci":
         verdicts.append(
