@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# checkov pins an old boto3, so it lives in an environment of its own (services/linters/checkov.py).
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+CHECKOV_VERSION := 3.3.30
 
 .PHONY: install lint test demo bench clean
 
@@ -12,12 +16,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
-# Azurite (Azure Blob emulator) for the storage tests; no package here has install scripts.
+$(CHECKOV_STAMP): Makefile | $(STAMP)
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(BIN)/uv pip install --quiet --python $(CHECKOV_VENV)/bin/python 'checkov==$(CHECKOV_VERSION)'
+	touch $@
+
+# Azurite (Azure Blob emulator) for the storage tests, and the Argo CD and External Secrets CRD
+# models the DevOps agent validates with; no package here has install scripts.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-install: $(STAMP) node_modules/.package-lock.json
+install: $(STAMP) node_modules/.package-lock.json $(CHECKOV_STAMP)
 
 lint: install
 	$(BIN)/ruff check .
@@ -34,6 +44,7 @@ bench: install
 	$(BIN)/python -m bench.profiling --large --ydata
 	$(BIN)/python -m bench.kinds
 	$(BIN)/python -m bench.srdd
+	$(BIN)/python -m bench.devops
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -7,6 +7,7 @@ builtin it resembles, so callers that only know the builtin still catch it::
     ├── InvalidRequest(ValueError)        bad user input: one clear sentence for the user
     ├── UnsafePath(ValueError)            a path that would leave the run's workspace
     ├── ToolFailed(RuntimeError)          an external tool (uv, ruff, git, ...) failed to run
+    │   └── ToolUnavailable               a checking tool is not installed here: not checked
     ├── SandboxTimeout(TimeoutError)      generated code ran past its time limit
     ├── PublishError(RuntimeError)        git push, upload or deployment failed
     └── ApprovalDenied(RuntimeError)      the human rejected the release, or never answered
@@ -29,6 +30,10 @@ class UnsafePath(ValueError, Ag2SdlcError):
 
 class ToolFailed(RuntimeError, Ag2SdlcError):
     """An external tool could not run or returned an unexpected failure."""
+
+
+class ToolUnavailable(ToolFailed):
+    """A checking tool (or what it needs) is absent here: the file is "not checked", not passed."""
 
 
 class SandboxTimeout(TimeoutError, Ag2SdlcError):

@@ -34,7 +34,14 @@ from core.contracts.base import (
     WorkflowStatus,
 )
 from core.contracts.code import CodeStatistics, GeneratedCode, GeneratedFile
-from core.contracts.deployment import DeploymentBundle, DeploymentFile
+from core.contracts.deployment import (
+    DeploymentBundle,
+    DeploymentFile,
+    FileKind,
+    Suppression,
+    Verdict,
+    VerdictStatus,
+)
 from core.contracts.release import (
     Approval,
     DeploymentStatus,
@@ -66,6 +73,7 @@ __all__ = [
     "Entity",
     "EntityField",
     "FieldType",
+    "FileKind",
     "Finding",
     "GateResult",
     "GeneratedCode",
@@ -84,12 +92,15 @@ __all__ = [
     "ReviewResults",
     "Severity",
     "ShortText",
+    "Suppression",
     "TaskItem",
     "TechChoice",
     "Text",
     "ToolVersion",
     "ValidationReport",
     "ValidationResults",
+    "Verdict",
+    "VerdictStatus",
     "WorkflowState",
     "WorkflowStatus",
     "slugify",

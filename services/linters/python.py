@@ -92,9 +92,24 @@ def ruff_check(project_dir: Path) -> list[Finding]:
         Findings, blocking and most severe first, at most ``MAX_FINDINGS``.
     """
     args = [
-        binary("ruff"), "check", "--isolated", "--no-cache", "--exit-zero", "--output-format",
-        "json", "--select", RUFF_RULES, "--ignore", "E501", "--target-version", "py311",
-        "--per-file-ignores", "**/tests/**:S101", "--per-file-ignores", "**/test_*.py:S101", ".",
+        binary("ruff"),
+        "check",
+        "--isolated",
+        "--no-cache",
+        "--exit-zero",
+        "--output-format",
+        "json",
+        "--select",
+        RUFF_RULES,
+        "--ignore",
+        "E501",
+        "--target-version",
+        "py311",
+        "--per-file-ignores",
+        "**/tests/**:S101",
+        "--per-file-ignores",
+        "**/test_*.py:S101",
+        ".",
     ]  # fmt: skip - an argv reads best as flags beside their values
     findings = []
     for item in run_json(args, cwd=project_dir):
@@ -156,8 +171,12 @@ def bandit_check(project_dir: Path) -> list[Finding]:
 def _ruff(args: list[str], project_dir: Path) -> None:
     try:
         done = subprocess.run(  # noqa: S603 - fixed argv of our own tools, no shell
-            [binary("ruff"), *args], cwd=project_dir, capture_output=True, text=True,
-            timeout=120, check=False,
+            [binary("ruff"), *args],
+            cwd=project_dir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )  # fmt: skip - keyword arguments grouped as a finding reads them
     except subprocess.TimeoutExpired as exc:
         raise ToolFailed(f"ruff {args[0]} took longer than 120 s.") from exc

@@ -41,8 +41,13 @@ def finding(
     tool: str, path: str, line: int, code: str, message: str, severity: Severity, blocking: bool
 ) -> Finding:
     return Finding(
-        tool=tool, path=path, line=max(line, 0), code=code[:120], message=message[:500],
-        severity=severity, blocking=blocking,
+        tool=tool,
+        path=path,
+        line=max(line, 0),
+        code=code[:120],
+        message=message[:500],
+        severity=severity,
+        blocking=blocking,
     )  # fmt: skip - keyword arguments grouped as a finding reads them
 
 
