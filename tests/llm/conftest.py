@@ -11,7 +11,7 @@ from tests.llm.proxy import RecordingProxy
 
 # A small model writes slowly on two cores: answers are kept short (a JSON answer cut short
 # fails the schema and is replaced, which is one of the outcomes these tests check).
-MAX_TOKENS = 384
+MAX_TOKENS = 256
 CALL_TIMEOUT_S = 900
 
 

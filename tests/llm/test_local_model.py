@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
-from agents.analyzer import AnalyzerInput
 from agents.llm import BackendSpec, consult_sync
-from core.contracts import AnalysisResult, PipelineOutcome
+from agents.release import ValidatorInput
+from agents.release.gates import ReleaseNotes
+from core.contracts import PipelineOutcome
 from core.errors import ModelUnavailable
 from services.llm_server import MODEL_NAME, LocalModelServer
 from tests.flows.runs import Run, published
@@ -115,8 +116,18 @@ class TestOtherBackendsOnTheSameServer:
     """The openai and anthropic backends are configuration: they reach the same server."""
 
     def _ask(self, spec: BackendSpec) -> Any:
-        data = AnalyzerInput(project_name="notes-api", cloud_provider="local", text="A notes API")
-        return consult_sync(role="analyzer", payload=data, schema=AnalysisResult, spec=spec)
+        # The validator's notes: the smallest prompt and answer of the five agents.
+        data = ValidatorInput(
+            project_name="notes-api",
+            project_kind="rest_api",
+            entities=["Note"],
+            score=96,
+            tests_passed=12,
+            tests_failed=0,
+            gates={"security": True},
+            findings=[],
+        )  # fmt: skip - one input
+        return consult_sync(role="validator", payload=data, schema=ReleaseNotes, spec=spec)
 
     def test_the_openai_backend_answers_through_the_openai_endpoint(
         self, model_server: LocalModelServer, proxy: RecordingProxy
@@ -165,5 +176,5 @@ class TestOtherBackendsOnTheSameServer:
             self._ask(spec)
         assert str(caught.value) == (
             "The local LLM backend refused the API key (HTTP 401) while answering the "
-            "analyzer agent."
+            "validator agent."
         )
