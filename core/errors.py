@@ -10,7 +10,10 @@ builtin it resembles, so callers that only know the builtin still catch it::
     │   └── ToolUnavailable               a checking tool is not installed here: not checked
     ├── SandboxTimeout(TimeoutError)      generated code ran past its time limit
     ├── PublishError(RuntimeError)        git push, upload or deployment failed
-    └── ApprovalDenied(RuntimeError)      the human rejected the release, or never answered
+    ├── ApprovalDenied(RuntimeError)      the human rejected the release, or never answered
+    ├── ModelUnavailable(RuntimeError)    a configured LLM backend failed (bad key, unknown
+    │                                     model, unreachable, or still failing after retries)
+    └── BudgetExceeded(RuntimeError)      the run's token or cost budget is spent
 """
 
 from __future__ import annotations
@@ -46,3 +49,11 @@ class PublishError(RuntimeError, Ag2SdlcError):
 
 class ApprovalDenied(RuntimeError, Ag2SdlcError):
     """The release was rejected by a reviewer or the approval timed out."""
+
+
+class ModelUnavailable(RuntimeError, Ag2SdlcError):
+    """A configured LLM backend cannot answer; the message names the backend and why."""
+
+
+class BudgetExceeded(RuntimeError, Ag2SdlcError):
+    """The run's model budget is spent; no further model call is made."""

@@ -22,6 +22,7 @@ from core.errors import Ag2SdlcError, InvalidRequest
 from core.settings import Settings, get_settings
 from services.deploy import LocalDeployer
 from services.sandbox import Sandbox
+from services.telemetry import configure_tracing, flush_traces
 from ui.agent_commands import add_agent_commands, add_request_arguments
 from ui.server import LocalServer, stop_worker
 
@@ -221,7 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         if hasattr(args, "agent"):
-            _emit(args.agent(args).model_dump(mode="json"))
+            exporting = configure_tracing()  # OTEL_EXPORTER_OTLP_ENDPOINT set: spans go there
+            try:
+                _emit(args.agent(args).model_dump(mode="json"))
+            finally:
+                if exporting:
+                    flush_traces()
             return 0
         return int(args.handler(args))
     except Ag2SdlcError as exc:

@@ -20,6 +20,7 @@ from core.contracts import (
     GateResult,
     GeneratedCode,
     ReviewReport,
+    Text,
     ValidationReport,
     ValidationResults,
 )
@@ -46,7 +47,7 @@ class ValidatorInput(BaseModel):
 class ReleaseNotes(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    release_notes: list[str] = Field(min_length=1, max_length=10)
+    release_notes: list[Text] = Field(min_length=1, max_length=10)
 
 
 def notes_for(data: ValidatorInput) -> ReleaseNotes:

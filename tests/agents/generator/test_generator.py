@@ -32,6 +32,7 @@ from core.contracts import (
     ReviewReport,
     ReviewResults,
 )
+from core.errors import ModelUnavailable
 from services.sandbox import Sandbox, scrubbed_environment, uv_cache_dir
 
 RUFF = str(Path(sys.executable).with_name("ruff"))
@@ -288,11 +289,16 @@ class TestDesignChecks:
         assert _table_names(project) == ["books", "writers", "courses"]
         assert "A catalogue of books" in (project / "README.md").read_text()
 
-    def test_unreachable_backend_falls_back_to_the_offline_design(
+    def test_an_unreachable_backend_with_the_offline_fallback_gives_the_offline_design(
         self, generated: tuple[GeneratedCode, Path], tmp_path: Path
     ) -> None:
+        """``fallback="offline"``: the project is the one the offline design renders."""
         spec = BackendSpec(
-            backend="openai", model="x", base_url="http://127.0.0.1:9/v1", api_key="k"
+            backend="openai",
+            model="x",
+            base_url="http://127.0.0.1:9/v1",
+            api_key="k",
+            fallback="offline",
         )
         code = generate(library_plan(), project_dir=tmp_path / "project", spec=spec)
         assert code.llm is not None
@@ -301,6 +307,15 @@ class TestDesignChecks:
         _, offline_project = generated
         for path in ("tests/test_book.py", "app/models.py", "README.md"):
             assert (tmp_path / "project" / path).read_text() == (offline_project / path).read_text()
+
+    def test_an_unreachable_backend_without_a_fallback_writes_nothing(self, tmp_path: Path) -> None:
+        """The generator fails in one sentence before writing a file of the project."""
+        spec = BackendSpec(
+            backend="openai", model="x", base_url="http://127.0.0.1:9/v1", api_key="k"
+        )
+        with pytest.raises(ModelUnavailable, match=r"cannot be reached at http://127\.0\.0\.1:9/v1"):
+            generate(library_plan(), project_dir=tmp_path / "project", spec=spec)
+        assert not (tmp_path / "project").exists()
 
 
 class TestRepair:
