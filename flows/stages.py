@@ -100,11 +100,10 @@ def run_agents(
     artifacts: ArtifactPublisher,
     blocks: CloudBlocks,
 ) -> PipelineOutcome:
-    """The five agents up to the approver's summary; raises what stops the run early.
+    """The five agents up to the approver's summary.
 
     Raises:
-        ModelUnavailable: the backend failed and the spec has no offline fallback.
-        BudgetExceeded: the ledger's budget is spent before an agent's model call.
+        ModelUnavailable | BudgetExceeded: the model failed, or the budget is spent.
     """
     workspace, name = workspace_for(request), request.project_name
     env_dir = str(workspace.root / "venv")
