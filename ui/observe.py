@@ -160,15 +160,15 @@ def _artifact_view(artifact: Any) -> ArtifactView:
         created=artifact.created,
     )
     data = artifact.data
-    if view.type == "markdown":
+    # Prefect stores a link artifact as markdown holding nothing but "[text](url)".
+    link = _LINK.match(str(data or "")) if view.type in ("markdown", "link") else None
+    if link is not None:
+        view.type, view.link, view.link_text = "link", link["url"], link["text"]
+    elif view.type == "markdown":
         view.markdown = str(data or "")
     elif view.type == "table":
         rows = json.loads(data) if isinstance(data, str) else data
         view.table = [dict(row) for row in rows] if isinstance(rows, list) else []
-    elif view.type == "link":
-        match = _LINK.match(str(data or ""))
-        view.link = match["url"] if match else str(data or "")
-        view.link_text = match["text"] if match else None
     elif view.type == "progress":
         view.progress = float(data or 0)
     return view
@@ -182,7 +182,8 @@ def run_artifacts(run_id: UUID) -> list[ArtifactView]:
             sort=ArtifactSort.CREATED_DESC,
             limit=200,
         )
-    return [_artifact_view(artifact) for artifact in reversed(artifacts)]
+    # Result records (no key, no type) point at storage, not at anything to show.
+    return [_artifact_view(a) for a in reversed(artifacts) if a.type and a.type != "result"]
 
 
 def approval_summary(run_id: UUID) -> str | None:

@@ -29,8 +29,9 @@ def _form() -> dict[str, Any] | None:
             placeholder="A library API where books have a title, an author and a year",
             help="Describe the software in words, or leave this empty and upload a CSV file.",
         )
+        # No type filter here: every refusal, a wrong type too, is our one sentence.
         upload = st.file_uploader(
-            f"or a CSV file (at most {limit_mb:g} MB)", type=["csv"], accept_multiple_files=False
+            f"or a CSV file (at most {limit_mb:g} MB)", accept_multiple_files=False
         )
         left, right = st.columns(2)
         kind = left.selectbox("Project kind", ["auto", *PROJECT_KINDS])
