@@ -68,7 +68,8 @@ def agent_progress(steps: Sequence[AgentStep]) -> None:
         }
         for step in steps
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # A static table (not the canvas grid): a handful of rows, readable by screen readers.
+    st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
 
 
 def log_panel(lines: Sequence[LogLine]) -> None:

@@ -44,10 +44,13 @@ def flash(kind: str, text: str) -> None:
 
 
 def show_flash() -> None:
+    """The pending message, in a slot that is there with or without one: the elements after
+    it keep their places across reruns, so the live view never draws twice."""
+    slot = st.empty()
     kind, text = st.session_state.pop("_flash", (None, None))
     if kind == "success":
-        st.success(text)
+        slot.success(text)
     elif kind == "error":
-        st.error(text)
+        slot.error(text)
     elif kind == "info":
-        st.info(text)
+        slot.info(text)

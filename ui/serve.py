@@ -19,7 +19,7 @@ from typing import Any
 
 from core.errors import InvalidRequest
 from core.settings import get_settings
-from ui.api_guard import check_bind, load_api_key
+from ui.api_guard import Guard, check_bind, load_api_key
 from ui.connection import api_url, connect
 from ui.launch import upload_limit_bytes
 
@@ -76,7 +76,9 @@ def ui_command(args: argparse.Namespace) -> int:
 
 
 def api_command(args: argparse.Namespace) -> int:
-    # Refuse an unsafe bind before anything starts; a key from a block needs the Prefect API.
+    # Refuse an unsafe bind or a bad limit before anything starts; a key from a block needs
+    # the Prefect API, so that one is checked once connected.
+    Guard(api_key=None, rate_limit=args.rate_limit)
     if not args.api_key_block:
         check_bind(args.host, load_api_key(None))
     _ensure_free(args.host, args.port)

@@ -114,7 +114,8 @@ SAMPLE_CSV = (
     "title,author,year,pages,price,genre\n"
     + "\n".join(
         f"Book {i},Author {i % 7},{1950 + (i * 7) % 70},{100 + (i * 37) % 500},"
-        f"{5 + (i * 13) % 40}.99,{('novel', 'essay', 'poetry', 'drama')[i % 4]}"
+        f"{'' if i % 10 == 0 else f'{5 + (i * 13) % 40}.99'},"
+        f"{('novel', 'essay', 'poetry', 'drama')[i % 4]}"
         for i in range(1, 61)
     )
     + "\n"

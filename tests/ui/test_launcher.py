@@ -135,7 +135,7 @@ class TestRunView:
         """The five agents are Completed with durations; logs and markdown/table artifacts show."""
         app = launcher(run_id=paused_run)
         assert app.title[0].value == PROJECT
-        agents = app.dataframe[0].value
+        agents = app.table[0].value
         for label in ("Analyzer & Planner", "Code Generator", "Code Reviewer", "DevOps Engineer",
                       "Validator & Release Manager"):  # fmt: skip
             row = agents[agents["agent"] == label]
