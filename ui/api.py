@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import (
@@ -27,6 +27,7 @@ from fastapi import (
     Security,
     UploadFile,
 )
+from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 from pydantic import SecretStr
 
@@ -221,6 +222,18 @@ def workflows(
     return WorkflowPage(items=items, page=page, page_size=page_size, total=total)
 
 
+async def _refuse_large_uploads(request: Request, call_next: Any) -> Response:
+    """Refuse an upload whose declared size is over the limit before its body is read."""
+    declared = request.headers.get("content-length", "")
+    overhead = 64 * 1024  # multipart boundaries and the form's other fields
+    if declared.isdigit() and int(declared) > upload_limit_bytes() + overhead:
+        limit = upload_limit_bytes()
+        message = f"The request is over the upload limit of {limit:,} bytes."
+        return JSONResponse({"error": "too_large", "message": message}, status_code=413)
+    response: Response = await call_next(request)
+    return response
+
+
 _KEY_HEADER = APIKeyHeader(
     name=API_KEY_HEADER, auto_error=False, description="Required when the API has a key."
 )
@@ -243,6 +256,7 @@ def create_app(*, api_key: SecretStr | None, rate_limit: str = "120/minute") -> 
     app.state.metrics = metrics = Metrics()
     protect = Depends(_keyed if api_key is not None else _counted)
     install_error_handlers(app)
+    app.middleware("http")(_refuse_large_uploads)
     app.include_router(router, dependencies=[protect])
 
     @app.get("/metrics", dependencies=[protect], responses={
