@@ -44,6 +44,7 @@ bench: install
 	$(BIN)/python -m bench.profiling --large --ydata
 	$(BIN)/python -m bench.kinds
 	$(BIN)/python -m bench.srdd
+	$(BIN)/python -m bench.ui
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
