@@ -59,7 +59,7 @@ class TestSchemathesis:
         config.write_text(CONFIG.format(run_id=released), encoding="utf-8")
         done = subprocess.run(
             [str(SCHEMATHESIS), "--config-file", str(config), "run", f"{api.base}/openapi.json",
-             "--checks", "all", "--max-examples", "25", "--workers", "1",
+             "--checks", "all", "--max-examples", "15", "--workers", "1",
              "-H", f"X-API-Key: {API_KEY}"],
             cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
         )  # fmt: skip
