@@ -2,7 +2,8 @@
 
 Figures (a Prefect test server in this process, one pipeline run that ends at its approval
 timeout so the run view has agents, logs and artifacts to draw):
-- launcher_first_draw_s: a new browser session's first draw of the New run page (AppTest).
+- launcher_first_draw_s: a new browser session's first draw of the New run page (AppTest;
+  modules already imported, as in a running launcher).
 - launcher_run_view_draw_s: a redraw of that run's page (agents, logs, artifacts).
 - api_workflow_state_ms / api_workflows_page_ms / api_metrics_ms: one request each, served
   in process (FastAPI's TestClient), median of N; metrics once its cache has expired.
@@ -101,6 +102,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     os.environ.setdefault("AG2_SDLC_HOME", tempfile.mkdtemp(prefix="ag2-sdlc-bench-ui-"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry writes
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=90):
