@@ -73,7 +73,10 @@ def csv_roots(settings: Settings) -> list[Path]:
 def _csv_location(location: str, settings: Settings) -> str:
     if parse_location(location) is not None:
         return location
-    path = Path(location).expanduser().resolve()
+    try:
+        path = Path(location).expanduser().resolve()
+    except (OSError, RuntimeError, ValueError):  # a NUL byte, an unknown ~user, a symlink loop
+        raise ApiProblem(404, "There is no CSV file at that location.") from None
     if not any(path.is_relative_to(root) for root in csv_roots(settings)):
         raise ApiProblem(
             403, "This API reads local CSV files only from its uploads directory; upload the file."
