@@ -8,7 +8,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 CHECKOV_VERSION := 3.3.30
 
-.PHONY: install lint test test-llm demo bench clean
+.PHONY: install lint test test-llm demo bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,11 +29,21 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: $(STAMP) node_modules/.package-lock.json $(CHECKOV_STAMP)
 
+# Headless Chromium for the launcher's browser test: Debian's package, driven by Playwright's
+# Python package through executable_path (never `playwright install`, which downloads a build).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell test "$$(id -u)" -eq 0 || echo sudo)
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	  chromium fonts-dejavu-core >/dev/null; }
+	@test -x $(CHROMIUM) || { echo "make: $(CHROMIUM) is missing after apt-get install chromium"; exit 1; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+test: lint browser
 	$(BIN)/pytest
 
 # The local model: llama.cpp compiles on install (about 14 minutes on 2 cores, once: uv keeps
@@ -58,6 +68,7 @@ bench: install
 	$(BIN)/python -m bench.kinds
 	$(BIN)/python -m bench.srdd
 	$(BIN)/python -m bench.devops
+	$(BIN)/python -m bench.ui
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .mypy_cache .ruff_cache .pytest_cache
