@@ -44,7 +44,18 @@ from core.contracts.release import (
     ValidationResults,
 )
 from core.contracts.request import MAX_REQUEST_CHARS, PipelineRequest, RequestOptions, slugify
-from core.contracts.review import Finding, ReviewReport, ReviewResults, ToolVersion
+from core.contracts.review import (
+    Bucket,
+    CodeChange,
+    Finding,
+    FuzzReport,
+    RejectedPatch,
+    ReviewReport,
+    ReviewResults,
+    SandboxRecord,
+    ScorePart,
+    ToolVersion,
+)
 from core.contracts.workflow import PipelineOutcome, WorkflowState
 
 __all__ = [
@@ -56,7 +67,9 @@ __all__ = [
     "Analysis",
     "AnalysisResult",
     "Approval",
+    "Bucket",
     "CloudProvider",
+    "CodeChange",
     "CodeStatistics",
     "Contract",
     "DatasetPlan",
@@ -67,6 +80,7 @@ __all__ = [
     "EntityField",
     "FieldType",
     "Finding",
+    "FuzzReport",
     "GateResult",
     "GeneratedCode",
     "GeneratedFile",
@@ -78,10 +92,13 @@ __all__ = [
     "PipelineRequest",
     "ProjectKind",
     "ProjectPlan",
+    "RejectedPatch",
     "ReleaseResult",
     "RequestOptions",
     "ReviewReport",
     "ReviewResults",
+    "SandboxRecord",
+    "ScorePart",
     "Severity",
     "ShortText",
     "TaskItem",
