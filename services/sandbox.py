@@ -189,9 +189,11 @@ class Sandbox:
         timeout: int | None = None,
         extra_env: dict[str, str] | None = None,
         writable: Sequence[Path] = (),
+        readonly: Sequence[Path] = (),
     ) -> SandboxRun:
-        """Run ``args`` confined, in ``cwd`` (writable, like ``writable``), with a scrubbed
-        environment; raise ``SandboxTimeout`` past the time limit.
+        """Run ``args`` confined, in ``cwd`` (writable, like ``writable``; ``readonly`` paths
+        are visible even under ``/tmp``), with a scrubbed environment; raise
+        ``SandboxTimeout`` past the time limit.
 
         Raises:
             SandboxUnavailable: bubblewrap is missing and unsafe execution is not allowed.
@@ -206,9 +208,9 @@ class Sandbox:
             processes=self.limits.processes,
         )
         if self.isolated:
-            readonly = [venv.resolve()] if venv is not None else []
+            visible = [p.resolve() for p in (*readonly, *([venv] if venv else []))]
             wrap = bubblewrap.bwrap_argv(
-                cwd=cwd, writable=[cwd, *(p.resolve() for p in writable)], readonly=readonly
+                cwd=cwd, writable=[cwd, *(p.resolve() for p in writable)], readonly=visible
             )
             confine = wrap + confine
         elif not self.allow_unsafe:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from agents.reviewer.suite import FAILED_TEST
+from agents.reviewer.score import FAILED_TEST
 from core.contracts import Contract, Finding, Text
 
 _MOVE_TO_ENV = "Move the hard-coded secret in {at} to an environment variable read as a SecretStr."
