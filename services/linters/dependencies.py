@@ -49,7 +49,8 @@ def _compile(uv: str, lines: list[str], timeout: int) -> str:
             )
         except subprocess.TimeoutExpired as exc:
             raise ToolFailed(f"uv pip compile took longer than {timeout} s.") from exc
-    return "" if done.returncode == 0 else (done.stderr or done.stdout)
+    # uv wraps its message to the terminal's width: one space per gap reads the same everywhere.
+    return "" if done.returncode == 0 else " ".join((done.stderr or done.stdout).split())
 
 
 def dependency_check(
