@@ -25,6 +25,13 @@ _ADVICE = {
     "F821": "Define or import the missing name in {at}: {message}.",
     "F811": "Remove the duplicate definition in {at}: {message}.",
     "B006": "Default to None in {at} and create the mutable value inside the function.",
+    "secret": _MOVE_TO_ENV, "S324": "Hash passwords in {at} with hashlib.scrypt or argon2, not MD5.",
+    "B324": "Hash passwords in {at} with hashlib.scrypt or argon2, not MD5.",
+    "XSS001": "Render request data in {at} through an autoescaped template, never Markup().",
+    "hanging-test": "Make the test in {at} finish: it hung past the per-test time limit.",
+    "unknown-package": "Remove or replace the requirement in {at}: {message}.",
+    "CC": "Split the function at {at} into smaller ones: {message}.",
+    "ST101": "Fix the server error the fuzzer found ({message}).",
 }  # fmt: skip - rules sharing advice stay on one line
 
 
