@@ -21,6 +21,7 @@ from core.contracts import (
     GeneratedCode,
     PipelineOutcome,
     PipelineRequest,
+    RepairResult,
     RequestOptions,
     ReviewReport,
 )
@@ -30,11 +31,11 @@ from core.settings import get_settings
 from flows.approval import request_approval
 from services.workspace import Workspace
 from tasks.analyzer import analyze_request, publish_analysis
-from tasks.code_generator import generate_code, publish_code, repair_code
+from tasks.code_generator import generate_code, publish_code
 from tasks.common import ArtifactPublisher, publish_llm_usage
 from tasks.csv_source import fetch_csv_task
 from tasks.devops import build_deployment, publish_deployment
-from tasks.reviewer import publish_review, review_code
+from tasks.reviewer import publish_review, repair_code, review_code
 from tasks.validator import publish_release, publish_validation, release_project, validate_release
 
 
@@ -56,15 +57,27 @@ def file_digest(request: PipelineRequest) -> str:
 def review_until_clean(
     code: GeneratedCode, *, env_dir: str, rounds: int, run_tests: bool, llm: BackendSpec
 ) -> tuple[GeneratedCode, ReviewReport]:
-    """Review, and repair while the review blocks, at most ``rounds`` times."""
+    """Review, and repair while the review blocks, at most ``rounds`` times; each repaired
+    project is reviewed again from scratch and the last review decides. Its report carries
+    every round's changes (with diffs) and refused patches."""
     review = review_code.with_options(refresh_cache=not Path(env_dir).is_dir())
     report = review(code, env_dir, llm, run_tests)
+    repairs: list[RepairResult] = []
     for _ in range(rounds):
         if not report.is_blocking:
             break
-        code = repair_code(code, report)
+        code, repaired = repair_code(code, report, llm)
+        repairs.append(repaired)
         report = review(code, env_dir, llm, run_tests)
-    return code, report
+    changes = [change for repaired in repairs for change in repaired.changes]
+    rejected = [patch for repaired in repairs for patch in repaired.rejected_patches]
+    return code, report.model_copy(
+        update={
+            "changes": changes[-60:],
+            "refactored_files": sorted({change.path for change in changes})[:200],
+            "rejected_patches": rejected[-20:],
+        }
+    )
 
 
 @flow(name="sdlc-pipeline", persist_result=True)

@@ -109,16 +109,24 @@ def system_prompt(role: str, schema: type[BaseModel]) -> str:
 
 
 async def consult(
-    *, role: str, payload: BaseModel, schema: type[T], spec: BackendSpec
+    *,
+    role: str,
+    payload: BaseModel,
+    schema: type[T],
+    spec: BackendSpec,
+    config: ModelConfig | None = None,
 ) -> tuple[T, LLMTrace]:
     """Ask the ``role`` agent about ``payload``; return its schema-valid answer and a trace.
 
     An answer that fails the schema is retried once through AG2; if it still fails, or the
     backend cannot be reached, the offline heuristic answers and the rejection is recorded.
+    ``config``, when given, is the AG2 model config to ask instead of the one ``spec`` builds
+    (AG2's scripted ``ag2.testing.TestConfig`` in tests).
     """
-    config = build_model_config(spec)
+    injected = config is not None
+    config = config or build_model_config(spec)
     agent = Agent(role, prompt=system_prompt(role, schema), config=config)
-    source = "offline" if spec.backend == "offline" else "model"
+    source = "offline" if spec.backend == "offline" and not injected else "model"
     try:
         reply = await agent.ask(offline.compose_message(role, payload), response_schema=schema)
         result = await reply.content(retries=1)
@@ -128,7 +136,7 @@ async def consult(
     # A hosted backend fails in many provider-specific ways (HTTP, auth, schema); each one
     # means the same here: use the deterministic answer and say why in the artifact.
     except Exception as exc:
-        if spec.backend == "offline":
+        if source == "offline":
             raise
         logger.warning(
             "%s: model answer rejected (%s); using the offline answer", role, type(exc).__name__
@@ -164,7 +172,14 @@ def run_sync(coro: Coroutine[Any, Any, R]) -> R:
 
 
 def consult_sync(
-    *, role: str, payload: BaseModel, schema: type[T], spec: BackendSpec
+    *,
+    role: str,
+    payload: BaseModel,
+    schema: type[T],
+    spec: BackendSpec,
+    config: ModelConfig | None = None,
 ) -> tuple[T, LLMTrace]:
     """``consult`` for sync callers."""
-    return run_sync(consult(role=role, payload=payload, schema=schema, spec=spec))
+    return run_sync(
+        consult(role=role, payload=payload, schema=schema, spec=spec, config=config)
+    )

@@ -28,18 +28,20 @@ def score_parts(
     coverage_points = round(min(10.0, shortfall / 4), 1)
     covered = "not measured" if coverage is None else f"{coverage:.0f} % of lines"
     return [
-        ScorePart(name="blocking findings", points=-25.0 * blocking, detail=f"{blocking} x 25"),
-        ScorePart(name="failed tests", points=-15.0 * failed, detail=f"{failed} x 15"),
-        ScorePart(
-            name="other findings",
-            points=-float(minor_points),
-            detail=f"{len(minor)} findings, 6/3/1 per high/medium/low, at most {MINOR_CAP}",
+        _part("blocking findings", 25.0 * blocking, f"{blocking} x 25"),
+        _part("failed tests", 15.0 * failed, f"{failed} x 15"),
+        _part(
+            "other findings",
+            float(minor_points),
+            f"{len(minor)} findings, 6/3/1 per high/medium/low, at most {MINOR_CAP}",
         ),
-        ScorePart(
-            name="no tests", points=-10.0 if untested else 0.0, detail=f"{passed + failed} ran"
-        ),
-        ScorePart(name="coverage", points=-coverage_points, detail=covered),
+        _part("no tests", 10.0 if untested else 0.0, f"{passed + failed} ran"),
+        _part("coverage", coverage_points, covered),
     ]
+
+
+def _part(name: str, off: float, detail: str) -> ScorePart:
+    return ScorePart(name=name, points=-off if off else 0.0, detail=detail)
 
 
 def quality_score(parts: list[ScorePart]) -> float:

@@ -132,3 +132,11 @@ class ReviewReport(Contract):
     @property
     def is_blocking(self) -> bool:
         return bool(self.blocking_findings) or self.tests_failed > 0
+
+
+class RepairResult(Contract):
+    """What one repair round changed (with diffs) and which model patches it refused."""
+
+    changes: list[CodeChange] = Field(default_factory=list, max_length=60)
+    rejected_patches: list[RejectedPatch] = Field(default_factory=list, max_length=20)
+    llm: LLMTrace | None = None
