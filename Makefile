@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lint test demo bench clean
+.PHONY: install lint test demo bench clean bubblewrap
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-install: $(STAMP) node_modules/.package-lock.json
+# bubblewrap confines generated code (tests, the boot check, pipeline commands); Debian's package.
+bubblewrap:
+	command -v bwrap >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; }
+
+install: $(STAMP) node_modules/.package-lock.json bubblewrap
 
 lint: install
 	$(BIN)/ruff check .
@@ -34,6 +38,7 @@ bench: install
 	$(BIN)/python -m bench.profiling --large --ydata
 	$(BIN)/python -m bench.kinds
 	$(BIN)/python -m bench.srdd
+	$(BIN)/python -m bench.review
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

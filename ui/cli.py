@@ -221,8 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         if hasattr(args, "agent"):
-            _emit(args.agent(args).model_dump(mode="json"))
-            return 0
+            result = args.agent(args)
+            _emit(result.model_dump(mode="json"))
+            return int(args.exit_status(result)) if hasattr(args, "exit_status") else 0
         return int(args.handler(args))
     except Ag2SdlcError as exc:
         _note(f"ag2-sdlc: {exc}")
