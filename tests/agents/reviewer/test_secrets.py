@@ -97,14 +97,16 @@ class TestNoLeak:
     def test_the_cli_prints_no_secret_and_exits_blocking(
         self, leaky_project: Path, tmp_path: Path
     ) -> None:
-        """`ag2-sdlc review DIR` prints the report without the secret and exits 1 (blocking)."""
+        """`ag2-sdlc review DIR` prints the report without the secret and exits 1 (blocking);
+        the tests are left out here (the test above covers what a failing test prints)."""
         env = {**os.environ, "AG2_SDLC_HOME": str(tmp_path / "home")}
         done = subprocess.run(
-            [str(CLI), "review", str(leaky_project), "--no-fuzz"],
+            [str(CLI), "review", str(leaky_project), "--no-tests"],
             env=env, capture_output=True, text=True, timeout=600, check=False,
         )  # fmt: skip
         assert done.returncode == 1, done.stderr
         report = json.loads(done.stdout)
-        assert report["tests_failed"] == 1
+        rules = [r for f in report["review_results"]["security_warnings"] for r in f["rules"]]
+        assert "detect-secrets:secret" in rules
         assert SECRET not in done.stdout + done.stderr
         assert KEY_ID not in done.stdout + done.stderr
