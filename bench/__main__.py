@@ -36,7 +36,7 @@ def _plain_run(name: str) -> float:
     from agents.llm import BackendSpec
     from core.contracts import PipelineRequest
     from core.settings import get_settings
-    from flows.sdlc import workspace_for
+    from flows.stages import workspace_for
     from services.sandbox import Sandbox
 
     spec = BackendSpec()

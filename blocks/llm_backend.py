@@ -28,6 +28,14 @@ class LLMBackend(Block):
     api_key: SecretStr | None = Field(default=None, description="API key for hosted backends.")
     temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
     max_tokens: int = Field(default=2048, ge=64, le=32768, description="Answer length limit.")
+    timeout_s: float = Field(
+        default=120.0, ge=1, le=3600, description="Seconds one model call may take."
+    )
+    fallback: Literal["none", "offline"] = Field(
+        default="none",
+        description="When the backend fails persistently: fail the run (none), or answer "
+        "offline and mark the run (offline).",
+    )
 
     def get_spec(self) -> BackendSpec:
         """The backend spec the agents take (holds the key: never log it)."""
@@ -38,6 +46,8 @@ class LLMBackend(Block):
             api_key=self.api_key,
             temperature=self.temperature,
             max_tokens=self.max_tokens,
+            timeout_s=self.timeout_s,
+            fallback=self.fallback,
         )
 
 

@@ -24,9 +24,17 @@ class Settings(BaseSettings):
     llm_model: str = Field("", description="Model name for a real backend.")
     llm_base_url: str = Field("", description="Base URL for OpenAI-compatible or Ollama servers.")
     llm_api_key: SecretStr | None = Field(None, description="API key for a hosted backend.")
+    llm_max_tokens: int = Field(2048, ge=64, le=32768, description="Answer length limit.")
+    llm_timeout: float = Field(120.0, ge=1, le=3600, description="Seconds one model call may take.")
+    llm_fallback: Literal["none", "offline"] = Field(
+        "none", description="On a persistent model failure: fail, or answer offline (recorded)."
+    )
     server_port: int = Field(4200, ge=1024, le=65535, description="Local Prefect server port.")
     uv_cache: Path | None = Field(None, description="uv cache for generated projects' installs.")
     sandbox_timeout: int = Field(600, ge=10, description="Seconds generated code may run.")
+    unsafe_exec: bool = Field(
+        False, description="Run generated code without bubblewrap where it is missing (unsafe)."
+    )
 
     @cached_property
     def data_home(self) -> Path:

@@ -7,64 +7,28 @@ and asks a human before anything leaves the workspace.
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Any, Literal
 
 from prefect import flow, get_run_logger
 from prefect.states import Failed, State
 
-from agents.llm import BackendSpec
+from agents.llm import Ledger
 from blocks import load_llm_spec, load_remote_url
 from core.contracts import (
     CloudProvider,
-    GeneratedCode,
     PipelineOutcome,
     PipelineRequest,
     RequestOptions,
-    ReviewReport,
 )
-from core.errors import InvalidRequest, PublishError
-from core.locations import parse_location
-from core.settings import get_settings
+from core.errors import BudgetExceeded, InvalidRequest, ModelUnavailable, PublishError
 from flows.approval import request_approval
-from services.workspace import Workspace
-from tasks.analyzer import analyze_request, publish_analysis
-from tasks.code_generator import generate_code, publish_code, repair_code
-from tasks.common import ArtifactPublisher, publish_llm_usage
-from tasks.csv_source import fetch_csv_task
-from tasks.devops import build_deployment, publish_deployment
-from tasks.reviewer import publish_review, review_code
-from tasks.validator import publish_release, publish_validation, release_project, validate_release
+from flows.observability import configure_run_observability, mark_fallback
+from flows.stages import CloudBlocks, publish_ledger, run_agents, workspace_for
+from services.telemetry import annotate_span
+from tasks.common import ArtifactPublisher
+from tasks.validator import publish_release, release_project
 
-
-def workspace_for(request: PipelineRequest) -> Workspace:
-    """The run's workspace: same request, same directory (so cached results stay valid)."""
-    return Workspace.for_project(
-        get_settings().workspaces_dir, request.project_name, request.fingerprint()
-    )
-
-
-def file_digest(request: PipelineRequest) -> str:
-    """SHA-256 of the request's CSV file, or "" for a text request."""
-    if not request.csv_location:
-        return ""
-    with open(request.csv_location, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def review_until_clean(
-    code: GeneratedCode, *, env_dir: str, rounds: int, run_tests: bool, llm: BackendSpec
-) -> tuple[GeneratedCode, ReviewReport]:
-    """Review, and repair while the review blocks, at most ``rounds`` times."""
-    review = review_code.with_options(refresh_cache=not Path(env_dir).is_dir())
-    report = review(code, env_dir, llm, run_tests)
-    for _ in range(rounds):
-        if not report.is_blocking:
-            break
-        code = repair_code(code, report)
-        report = review(code, env_dir, llm, run_tests)
-    return code, report
+configure_run_observability()
 
 
 @flow(name="sdlc-pipeline", persist_result=True)
@@ -86,6 +50,8 @@ def sdlc_pipeline(
     aws_block: str = "",
     gcp_block: str = "",
     azure_block: str = "",
+    budget_tokens: int = 0,
+    budget_usd: float = 0.0,
 ) -> PipelineOutcome | State[Any]:
     """From a request text or CSV file to a reviewed, approved, released project.
 
@@ -106,7 +72,11 @@ def sdlc_pipeline(
         aws_block: ``AwsCredentials`` block for ``s3://`` CSV locations.
         gcp_block: ``GcpCredentials`` block for ``gs://`` CSV locations.
         azure_block: ``AzureBlobStorageCredentials`` block for ``az://`` CSV locations.
+        budget_tokens: Stop before the next model call once the run has used this many
+            tokens (0: no limit).
+        budget_usd: The same in US dollars, from the price table (0: no limit).
     """
+    configure_run_observability()
     logger = get_run_logger()
     try:
         req = PipelineRequest.from_inputs(
@@ -121,56 +91,26 @@ def sdlc_pipeline(
                 keep_deployment_running=keep_deployment_running,
             ),
         )
+        llm = load_llm_spec(llm_block)
+        ledger = Ledger(budget_tokens=budget_tokens, budget_usd=budget_usd)
+        ledger.check_priced(llm.backend, llm.model)
     except InvalidRequest as exc:
         return Failed(message=str(exc))
-
-    llm = load_llm_spec(llm_block)
-    workspace = workspace_for(req)
+    annotate_span(**{"ag2_sdlc.project": req.project_name})
     name = req.project_name
-    env_dir = str(workspace.root / "venv")
-    logger.info("Workspace for %s: %s", name, workspace.root)
-
-    to_analyze = req.without_options()
-    if req.csv_location and parse_location(req.csv_location) is not None:
-        local = fetch_csv_task(
-            req.csv_location, str(workspace.root / "input"), aws_block, gcp_block, azure_block
-        )
-        to_analyze = to_analyze.model_copy(update={"csv_location": local})
-    # The digest keys the analyzer's cache on the file's content, not only on its path.
-    digest = file_digest(to_analyze)
-    analysis = analyze_request(to_analyze, llm, csv_digest=digest)
     artifacts = ArtifactPublisher()  # artifacts go out while the next agent works
-    artifacts.submit(publish_analysis, analysis)
-    # A cached result is only as good as the files it describes: regenerate (and re-review, which
-    # also rebuilds the environment the release deploys from) when they are gone.
-    code = generate_code.with_options(refresh_cache=not workspace.project_dir.is_dir())(
-        analysis, str(workspace.project_dir), llm, to_analyze.csv_location or "", digest
-    )
-    code, report = review_until_clean(
-        code,
-        env_dir=env_dir,
-        rounds=req.options.review_rounds,
-        run_tests=req.options.run_generated_tests,
-        llm=llm,
-    )
-    artifacts.submit(publish_code, name, code)
-    artifacts.submit(publish_review, name, report)
-    bundle = build_deployment(code, name, req.cloud_provider, llm)
-    artifacts.submit(publish_deployment, name, bundle)
-    validation = validate_release(analysis, code, report, bundle, llm)
-    artifacts.submit(publish_validation, name, validation)
-    traces = [analysis.llm, code.llm, report.llm, bundle.llm, validation.llm]
-    artifacts.submit(publish_llm_usage, name, traces)
-    keys = artifacts.close()  # every agent's artifact is out before the approver looks
-    outcome = PipelineOutcome(
-        project_name=name,
-        project_path=code.project_path,
-        analysis=analysis,
-        generated_code=code,
-        review=report,
-        deployment=bundle,
-        validation=validation,
-    )
+    try:
+        blocks = CloudBlocks(aws=aws_block, gcp=gcp_block, azure=azure_block)
+        outcome = run_agents(req, llm=llm, ledger=ledger, artifacts=artifacts, blocks=blocks)
+    except (ModelUnavailable, BudgetExceeded) as exc:  # one sentence, nothing published
+        logger.error("%s", exc)
+        return Failed(message=str(exc))
+    finally:
+        publish_ledger(name, ledger, artifacts)
+        keys = artifacts.close()  # every agent's artifact is out before the approver looks
+    if outcome.llm_fallbacks:
+        mark_fallback(outcome.llm_fallbacks)
+    validation = outcome.validation
     if not validation.validation_results.ready_for_deployment:
         return Failed(message="The release gates did not pass; nothing was published.")
 
@@ -193,9 +133,9 @@ def sdlc_pipeline(
             validation,
             approval,
             name,
-            code.project_path,
-            env_dir,
-            bundle.health_path,
+            outcome.project_path,
+            str(workspace_for(req).root / "venv"),
+            outcome.deployment.health_path,
             req.options,
             load_remote_url(git_block, name),
         )

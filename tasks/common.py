@@ -13,7 +13,7 @@ from prefect.cache_policies import INPUTS, TASK_SOURCE
 from prefect.client.schemas.objects import TaskRun
 from prefect.states import State
 
-from core.contracts import LLMTrace
+from agents.llm import Ledger
 from core.errors import Ag2SdlcError, SandboxTimeout, ToolFailed
 
 AgentParams = ParamSpec("AgentParams")
@@ -70,37 +70,15 @@ def publish(
     return keys
 
 
-def publish_llm_usage(project_name: str, traces: list[LLMTrace | None]) -> list[str]:
-    """The token-usage table: one row per agent, in pipeline order."""
-    agents = ["analyzer", "code_generator", "reviewer", "devops", "validator"]
+def publish_llm_usage(project_name: str, ledger: Ledger) -> list[str]:
+    """The ledger as a table: one row per agent consultation, in pipeline order, then the total."""
     key = artifact_key(project_name, "llm-usage")
     create_table_artifact(
-        table=[_llm_row(agent, trace) for agent, trace in zip(agents, traces, strict=True)],
+        table=ledger.rows(),
         key=key,
-        description="Token usage per agent",
+        description="Model calls per agent: tokens (as the backend reported), latency, cost",
     )
     return [key]
-
-
-def _llm_row(agent: str, trace: LLMTrace | None) -> dict[str, str | int]:
-    """One row of the token-usage table."""
-    if trace is None:
-        return {
-            "agent": agent,
-            "backend": "-",
-            "source": "-",
-            "prompt_tokens": 0,
-            "completion_tokens": 0,
-            "rejections": 0,
-        }
-    return {
-        "agent": agent,
-        "backend": trace.backend,
-        "source": trace.source,
-        "prompt_tokens": trace.prompt_tokens,
-        "completion_tokens": trace.completion_tokens,
-        "rejections": len(trace.rejections),
-    }
 
 
 class ArtifactPublisher:

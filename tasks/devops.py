@@ -15,19 +15,26 @@ from tasks.common import agent_task, publish
 def build_deployment(
     code: GeneratedCode, project_name: str, cloud: CloudProvider, llm: BackendSpec
 ) -> DeploymentBundle:
-    """Container and Kubernetes files for the generated project, checked by their linters."""
+    """The deployment kit for the generated project, every file checked by its validators."""
     return devops.build_deployment(
         Path(code.project_path),
         project_name=project_name,
         cloud=cloud,
         spec=llm,
+        kind=code.project_kind,
     )
 
 
 def publish_deployment(project_name: str, bundle: DeploymentBundle) -> list[str]:
-    """The deployment bundle as a markdown summary and a file table."""
+    """The deployment bundle as a markdown summary and a table of every file's verdicts."""
     rows = [
-        {"path": d.path, "kind": d.kind, "findings": len(d.findings)}
+        {
+            "path": d.path,
+            "kind": d.kind,
+            "passed": ", ".join(v.validator for v in d.verdicts if v.status == "passed"),
+            "findings": len(d.findings),
+            "not checked": ", ".join(v.validator for v in d.not_checked),
+        }
         for d in bundle.deployment_files
     ]
     return publish(
@@ -35,5 +42,5 @@ def publish_deployment(project_name: str, bundle: DeploymentBundle) -> list[str]
         "devops",
         markdown=default_renderer().render("reports/devops.md.j2", {"bundle": bundle}),
         table=rows,
-        description="DevOps Engineer: deployment files and their checks",
+        description="DevOps Engineer: the deployment kit and every validator's verdict",
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -19,10 +18,14 @@ from pydantic import ValidationError
 
 from core.contracts import PipelineRequest
 from core.errors import Ag2SdlcError, InvalidRequest
-from core.settings import Settings, get_settings
+from core.settings import get_settings
 from services.deploy import LocalDeployer
 from services.sandbox import Sandbox
+from services.telemetry import configure_tracing, flush_traces
 from ui.agent_commands import add_agent_commands, add_request_arguments
+from ui.connection import connect
+from ui.launch import pipeline_parameters
+from ui.serve import add_serve_commands
 from ui.server import LocalServer, stop_worker
 
 
@@ -38,20 +41,6 @@ def _emit(data: Any) -> None:
 
 def _note(text: str) -> None:
     print(text, file=sys.stderr)
-
-
-def _connect(settings: Settings, *, start: bool) -> None:
-    """Point this process at the Prefect API: the configured one, else our local server."""
-    if os.environ.get("PREFECT_API_URL"):
-        return
-    server = LocalServer(settings)
-    if start:
-        server.start()
-    elif not server.status().healthy:
-        raise InvalidRequest(
-            "No Prefect server is running; start one with `ag2-sdlc server start`."
-        )
-    os.environ.update(server.environment())
 
 
 def server_command(args: argparse.Namespace) -> int:
@@ -74,7 +63,7 @@ def deploy_command(args: argparse.Namespace) -> int:
     from ui.deploy import deploy
 
     settings = get_settings()
-    _connect(settings, start=True)
+    connect(settings, start=True)
     pid = deploy(settings, LocalServer(settings).environment())
     _note(f"Deployed sdlc-pipeline/default; worker pid {pid}.")
     return 0
@@ -88,16 +77,7 @@ def _parameters(args: argparse.Namespace) -> dict[str, Any]:
         cloud=args.cloud,
         kind=args.kind,
     )
-    return {
-        "request": request.text or "",
-        "csv_location": request.csv_location or "",
-        "cloud_provider": request.cloud_provider,
-        "project_name": request.project_name,
-        "project_kind": request.project_kind or "auto",
-        "approval_timeout": args.approval_timeout,
-        "deploy_target": "none" if args.deploy == "none" else "local",
-        "keep_deployment_running": args.deploy == "local",
-    }
+    return pipeline_parameters(request, deploy=args.deploy, approval_timeout=args.approval_timeout)
 
 
 def _ask_terminal(run_id: UUID) -> None:
@@ -114,7 +94,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.approve and not args.reviewer:
         raise InvalidRequest("--approve needs --reviewer NAME: approvals are never anonymous.")
     settings = get_settings()
-    _connect(settings, start=True)
+    connect(settings, start=True)
     from ui import runs
     from ui.deploy import deploy
 
@@ -159,7 +139,7 @@ def _run_id(text: str) -> UUID:
 
 def decide_command(args: argparse.Namespace) -> int:
     run_id = _run_id(args.run_id)
-    _connect(get_settings(), start=False)
+    connect(get_settings(), start=False)
     from ui import runs
 
     approved = args.command == "approve"
@@ -170,7 +150,7 @@ def decide_command(args: argparse.Namespace) -> int:
 
 def status_command(args: argparse.Namespace) -> int:
     run_id = _run_id(args.run_id)
-    _connect(get_settings(), start=False)
+    connect(get_settings(), start=False)
     from ui import runs
 
     _emit(runs.workflow_state(run_id).model_dump(mode="json"))
@@ -213,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("run_id")
     status.set_defaults(handler=status_command)
     add_agent_commands(commands)
+    add_serve_commands(commands)
     return parser
 
 
@@ -221,8 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         if hasattr(args, "agent"):
-            _emit(args.agent(args).model_dump(mode="json"))
-            return 0
+            exporting = configure_tracing()  # OTEL_EXPORTER_OTLP_ENDPOINT set: spans go there
+            try:
+                result = args.agent(args)
+                _emit(result.model_dump(mode="json"))
+            finally:
+                if exporting:
+                    flush_traces()
+            return int(args.exit_status(result)) if hasattr(args, "exit_status") else 0
         return int(args.handler(args))
     except Ag2SdlcError as exc:
         _note(f"ag2-sdlc: {exc}")

@@ -61,12 +61,21 @@ def wait_for(
     )
 
 
+class NotAwaitingApproval(InvalidRequest):
+    """The run is not paused on the approval form (running, ended, or unknown state)."""
+
+
 class _SchemaNotSaved(Exception):
     """The server refused a resume because the form's schema is not saved yet."""
 
 
 def resume(run_id: UUID, *, approved: bool, reviewer: str, comment: str) -> None:
-    """Answer the approval form; raise ``InvalidRequest`` when the server refuses the answer."""
+    """Answer the approval form through the run-input API the Prefect UI's Resume dialog uses.
+
+    Raises:
+        NotAwaitingApproval: The run is not paused on the form.
+        InvalidRequest: The server refused the answer; the message carries its reason.
+    """
     answer = {"approved": approved, "reviewer": reviewer, "comment": comment}
     with get_client(sync_client=True) as client:
         retrying = tenacity.Retrying(
@@ -85,7 +94,7 @@ def _resume_once(client: SyncPrefectClient, run_id: UUID, answer: dict[str, Any]
     flow_run = client.read_flow_run(run_id)
     if not is_awaiting_approval(flow_run):
         state = flow_run.state.name if flow_run.state else "unknown"
-        raise InvalidRequest(f"Run {run_id} is not waiting for approval (it is {state}).")
+        raise NotAwaitingApproval(f"Run {run_id} is not waiting for approval (it is {state}).")
     result = client.resume_flow_run(run_id, run_input=answer)
     if result.status == SetStateStatus.ACCEPT:
         return
@@ -97,7 +106,8 @@ def _resume_once(client: SyncPrefectClient, run_id: UUID, answer: dict[str, Any]
     raise InvalidRequest(f"The approval was refused: {reason.rstrip('.')}.")
 
 
-def _status(flow_run: FlowRun) -> WorkflowStatus:
+def workflow_status(flow_run: FlowRun) -> WorkflowStatus:
+    """The seed's status word for a flow run's Prefect state."""
     state = flow_run.state
     if state is None:
         return "pending"
@@ -131,7 +141,7 @@ def workflow_state(run_id: UUID) -> WorkflowState:
         value = flow_run.state.result(raise_on_failure=False)
         if isinstance(value, PipelineOutcome):
             outcome = value
-    status = _status(flow_run)
+    status = workflow_status(flow_run)
     # Task runs are named "<task>-<suffix>"; the newest one is the agent at work.
     current = tasks[0].name.rsplit("-", 1)[0] if status == "running" and tasks else None
     parameters = flow_run.parameters or {}

@@ -1,242 +1,181 @@
-"""The DevOps Engineer agent: container image and Kubernetes manifests for a generated project.
+"""Writing the kit: which template becomes which file, for which kind and cloud.
 
-The model designs (one AG2 call, schema-bounded): replicas, resources, base image. Facts found in
-the project win over its design (port, health path, ASGI module); every value reaching a
-template has passed a pattern or an allow-list. Each rendered file is then linted.
+Every file comes from a Jinja2 template under ``templates/infra`` rendered with one context
+built from the ``KitSpec``; the Helm chart's own templates are Go templates, copied as they are.
 """
 
 from __future__ import annotations
 
-import logging
-import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Any
 
-from pydantic import Field
+from agents.devops.clouds import GCP_PROJECT, PROFILES
+from agents.devops.compose import compose_context
+from agents.devops.spec import Batch, Component, KitSpec
+from agents.rendering import TEMPLATES_ROOT, Renderer
+from core.contracts import FileKind
+from services.workspace import resolve_inside
 
-from agents.llm import BackendSpec, consult_sync, register
-from agents.rendering import Renderer, TemplateContext, default_renderer
-from core.contracts import (
-    PROJECT_NAME_PATTERN,
-    CloudProvider,
-    Contract,
-    DeploymentBundle,
-    DeploymentFile,
-    Finding,
-    ShortText,
+# Actions pinned to full commit SHAs (the tag they were read from is kept beside each).
+ACTION_PINS = {
+    "checkout": {"sha": "11bd71901bbe5b1630ceea73d27597364c9af683", "version": "v4.2.2"},
+    "setup_python": {"sha": "a26af69be951a213d495a4c3e4e4022e16d87065", "version": "v5.6.0"},
+    "aws_credentials": {"sha": "e3dd6a429d7300a6a4c196c26e071d42e0343502", "version": "v4.0.2"},
+    "gcp_auth": {"sha": "7c6bc770dae815cd3e89ee6cdf493a5fab2cc093", "version": "v3.0.0"},
+    "azure_login": {"sha": "a457da9ea143d694b1b9c7c869ebb04ebe844ef5", "version": "v2.3.0"},
+}
+DEPLOY_VARIABLES = {
+    "aws": ["REGISTRY", "AWS_DEPLOY_ROLE_ARN"],
+    "gcp": ["REGISTRY", "GCP_WORKLOAD_IDENTITY_PROVIDER", "GCP_DEPLOY_SERVICE_ACCOUNT"],
+    "azure": ["REGISTRY", "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_SUBSCRIPTION_ID"],
+}
+REGISTRY_LABEL = {
+    "aws": "Amazon ECR",
+    "gcp": "Artifact Registry",
+    "azure": "Azure Container Registry",
+}
+
+
+@dataclass(frozen=True)
+class KitFile:
+    template: str
+    path: str
+    kind: FileKind
+    when: Callable[[KitSpec], bool] = lambda spec: True
+
+
+def _cloud(spec: KitSpec) -> bool:
+    return spec.cloud != "local"
+
+
+K8S_FILES = (
+    KitFile("infra/k8s/namespace.yaml.j2", "k8s/namespace.yaml", "k8s"),
+    KitFile("infra/k8s/serviceaccount.yaml.j2", "k8s/serviceaccount.yaml", "k8s"),
+    KitFile("infra/k8s/configmap.yaml.j2", "k8s/configmap.yaml", "k8s"),
+    KitFile(
+        "infra/k8s/secretstore.yaml.j2",
+        "k8s/secretstore.yaml",
+        "k8s",
+        lambda s: _cloud(s) and bool(s.secrets),
+    ),
+    KitFile(
+        "infra/k8s/externalsecret.yaml.j2",
+        "k8s/externalsecret.yaml",
+        "k8s",
+        lambda s: _cloud(s) and bool(s.secrets),
+    ),
+    KitFile("infra/k8s/pvc.yaml.j2", "k8s/pvc.yaml", "k8s", lambda s: bool(s.claims)),
+    KitFile("infra/k8s/deployment.yaml.j2", "k8s/deployment.yaml", "k8s"),
+    KitFile("infra/k8s/service.yaml.j2", "k8s/service.yaml", "k8s"),
+    KitFile(
+        "infra/k8s/hpa.yaml.j2",
+        "k8s/hpa.yaml",
+        "k8s",
+        lambda s: any(c.autoscale for c in s.components),
+    ),
+    KitFile("infra/k8s/pdb.yaml.j2", "k8s/pdb.yaml", "k8s"),
+    KitFile("infra/k8s/networkpolicy.yaml.j2", "k8s/networkpolicy.yaml", "k8s"),
+    KitFile("infra/k8s/jobs.yaml.j2", "k8s/jobs.yaml", "k8s", lambda s: bool(s.batches)),
 )
-from core.errors import InvalidRequest
-from services import linters
-
-logger = logging.getLogger(__name__)
-
-BaseImage = Literal["python:3.11-slim", "python:3.12-slim"]
-CpuQuantity = Annotated[str, Field(pattern=r"^([1-9][0-9]{0,3}m|[1-4])$")]
-MemoryQuantity = Annotated[str, Field(pattern=r"^([1-9][0-9]{1,4}Mi|[1-8]Gi)$")]
-HealthPath = Annotated[str, Field(pattern=r"^/[a-z0-9/_-]{0,60}$")]
-DEFAULT_PORT = 8000
-IMAGE_TAG = "0.1.0"
-RUNTIME_UID = 10001
-K8S_MANIFESTS = ("k8s/deployment.yaml", "k8s/service.yaml")
-# Libraries that hold data in memory: services using them get larger resource requests.
-_HEAVY_PACKAGES = frozenset({"pandas", "numpy", "scipy", "scikit-learn", "torch", "polars"})
-# `--port N`, `uvicorn.run(..., port=N)`, or a `PORT = N` / `port: int = N` setting.
-_PORT = re.compile(
-    r"(?:--port[= ]|uvicorn\.run\([^)]*\bport\s*=\s*|^\s*port\s*(?::\s*int)?\s*=\s*)(\d{4,5})\b",
-    re.IGNORECASE | re.MULTILINE,
-)
-_HEALTH = re.compile(
-    r"\.(?:get|api_route)\(\s*[\"'](/(?:health|healthz|livez|readyz|ready)\b[a-z0-9/_-]*)[\"']"
-)
-_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
-class DevOpsInput(Contract):
-    """What the DevOps agent knows about the project: the input of the model call."""
-
-    project_name: str = Field(pattern=PROJECT_NAME_PATTERN)
-    cloud_provider: CloudProvider
-    detected_port: int | None = Field(None, ge=1024, le=65535)
-    detected_health_path: HealthPath | None = None
-    app_module: ShortText
-    dependencies: list[ShortText] = Field(default_factory=list, max_length=40)
-
-
-class DeploymentDesign(Contract):
-    """How the service runs: the model's design, checked against allow-lists and patterns."""
-
-    replicas: int = Field(ge=1, le=10)
-    cpu_request: CpuQuantity = Field(description='Kubernetes CPU quantity, e.g. "100m" or "1".')
-    cpu_limit: CpuQuantity
-    memory_request: MemoryQuantity = Field(description='Memory quantity, e.g. "128Mi" or "1Gi".')
-    memory_limit: MemoryQuantity
-    container_port: int = Field(ge=1024, le=65535)
-    health_path: HealthPath
-    base_image: BaseImage
-
-
-def design_for(data: DevOpsInput) -> DeploymentDesign:
-    """The offline design: small, safe defaults sized by the project's dependencies."""
-    heavy = any(name.lower() in _HEAVY_PACKAGES for name in data.dependencies)
-    return DeploymentDesign(
-        replicas=1 if data.cloud_provider == "local" else 2,
-        cpu_request="250m" if heavy else "100m",
-        cpu_limit="1" if heavy else "500m",
-        memory_request="512Mi" if heavy else "128Mi",
-        memory_limit="1Gi" if heavy else "256Mi",
-        container_port=data.detected_port or DEFAULT_PORT,
-        health_path=data.detected_health_path or "/health",
-        base_image="python:3.11-slim",
-    )
-
-
-register("devops", lambda data: design_for(DevOpsInput.model_validate(data)))
-
-
-def _millicores(quantity: str) -> int:
-    return int(quantity[:-1]) if quantity.endswith("m") else int(quantity) * 1000
-
-
-def _mebibytes(quantity: str) -> int:
-    return int(quantity[:-2]) * (1024 if quantity.endswith("Gi") else 1)
-
-
-def _source_texts(project_dir: Path) -> list[str]:
-    # Tests start fake servers on ports of their own: only the application's code counts.
-    sources = [
-        path
-        for path in linters.python_files(project_dir)
-        if "tests" not in path.relative_to(project_dir).parts and not path.name.startswith("test_")
-    ]
-    texts = [path.read_text(errors="replace") for path in sources]
-    procfile = project_dir / "Procfile"
-    return texts + ([procfile.read_text(errors="replace")] if procfile.is_file() else [])
-
-
-def inspect_project(project_dir: Path, *, project_name: str, cloud: CloudProvider) -> DevOpsInput:
-    """Read the facts a deployment needs from the project: port, health path, module, deps."""
-    texts = _source_texts(project_dir)
-    ports = [int(m) for text in texts for m in _PORT.findall(text) if 1024 <= int(m) <= 65535]
-    health = [path for text in texts for path in _HEALTH.findall(text) if len(path) <= 61]
-    requirements = project_dir / "requirements.txt"
-    lines = requirements.read_text(errors="replace").splitlines() if requirements.is_file() else []
-    names = [m.group(1)[:120] for line in lines if (m := _REQUIREMENT.match(line))]
-    if (project_dir / "app" / "main.py").is_file() or not (project_dir / "main.py").is_file():
-        module = "app.main:app"
-    else:
-        module = "main:app"
-    return DevOpsInput(
-        project_name=project_name,
-        cloud_provider=cloud,
-        detected_port=ports[0] if ports else None,
-        detected_health_path=health[0] if health else None,
-        app_module=module,
-        dependencies=names[:40],
-    )
-
-
-def settle_design(design: DeploymentDesign, facts: DevOpsInput) -> DeploymentDesign:
-    """The design with measured facts in place of the model's guesses and limits >= requests."""
-    changes: dict[str, object] = {}
-    if facts.detected_port not in (None, design.container_port):
-        changes["container_port"] = facts.detected_port
-    if facts.detected_health_path not in (None, design.health_path):
-        changes["health_path"] = facts.detected_health_path
-    if _millicores(design.cpu_limit) < _millicores(design.cpu_request):
-        changes["cpu_limit"] = design.cpu_request
-    if _mebibytes(design.memory_limit) < _mebibytes(design.memory_request):
-        changes["memory_limit"] = design.memory_request
-    if changes:
-        logger.info("devops: design corrected from measured facts: %s", sorted(changes))
-    return design.model_copy(update=changes)
-
-
-def _missing_requirements(dockerfile: str) -> Finding:
-    return Finding(
-        tool="devops", path=dockerfile, code="no-requirements", severity="high", blocking=True,
-        message="The project has no requirements.txt; the image build copies and installs it.",
-    )  # fmt: skip - keyword arguments grouped as a finding reads them
-
-
-def _template_context(design: DeploymentDesign, facts: DevOpsInput, name: str) -> TemplateContext:
-    return {
-        **design.model_dump(),
-        "project_name": facts.project_name,
-        "name": name,
-        "image": f"{name}:{IMAGE_TAG}",
-        "uid": RUNTIME_UID,
-        "port": design.container_port,
-        "app_module": facts.app_module,
-    }
-
-
-def _checked_files(project_dir: Path, out: Path) -> list[DeploymentFile]:
-    """Each written file with the findings of the linters made for it."""
-    dockerfile_findings = linters.hadolint(out / "Dockerfile", root=out)
-    if not (project_dir / "requirements.txt").is_file():
-        dockerfile_findings.append(_missing_requirements("Dockerfile"))
+def kit_files(spec: KitSpec) -> list[KitFile]:
+    """Every rendered file of the kit for ``spec`` (the Helm chart's templates excepted)."""
+    chart = f"helm/{spec.name}"
     files = [
-        DeploymentFile(path="Dockerfile", kind="dockerfile", findings=dockerfile_findings[:50]),
-        DeploymentFile(path=".dockerignore", kind="dockerignore"),
+        KitFile("infra/docker/Dockerfile.j2", "Dockerfile", "dockerfile"),
+        KitFile("infra/docker/.dockerignore", ".dockerignore", "dockerignore"),
+        KitFile("infra/docker/docker-compose.yml.j2", "docker-compose.yml", "compose"),
+        *(f for f in K8S_FILES if f.when(spec)),
+        KitFile("infra/helm/Chart.yaml.j2", f"{chart}/Chart.yaml", "helm"),
+        KitFile("infra/helm/values.yaml.j2", f"{chart}/values.yaml", "helm"),
+        *(
+            KitFile(f"infra/helm/values-{env}.yaml.j2", f"{chart}/values-{env}.yaml", "helm")
+            for env in spec.environments
+        ),
+        KitFile("infra/argocd/application.yaml.j2", "argocd/application.yaml", "argocd"),
+        KitFile("infra/github/ci.yml.j2", ".github/workflows/ci.yml", "ci"),
     ]
-    for manifest in K8S_MANIFESTS:
-        path = out / manifest
-        found = linters.yaml_check(path, root=out) + linters.kubernetes_check(path, root=out)
-        files.append(DeploymentFile(path=manifest, kind="k8s", findings=found[:50]))
+    if spec.cloud != "local":
+        files.append(KitFile("infra/github/deploy.yml.j2", ".github/workflows/deploy.yml", "ci"))
+        sources = sorted((TEMPLATES_ROOT / "infra" / "terraform" / spec.cloud).glob("*.tf.j2"))
+        files += [
+            KitFile(
+                f"infra/terraform/{spec.cloud}/{source.name}",
+                f"terraform/{spec.cloud}/{source.name.removesuffix('.j2')}",
+                "terraform",
+            )
+            for source in sources
+        ]
     return files
 
 
-def build_deployment(
-    project_dir: Path,
-    *,
-    project_name: str,
-    cloud: CloudProvider,
-    spec: BackendSpec,
-    renderer: Renderer | None = None,
-    out_dir: Path | None = None,
-) -> DeploymentBundle:
-    """Write a Dockerfile, .dockerignore and Kubernetes manifests for a project, then lint them.
+def _identity(spec: KitSpec) -> dict[str, str] | None:
+    if spec.cloud == "aws":
+        value = f"arn:aws:iam::{PROFILES['aws'].registry_host.split('.')[0]}:role/{spec.name}-app"
+        return {
+            "annotation": "eks.amazonaws.com/role-arn",
+            "value": value,
+            "pod_label": "",
+            "note": "IRSA: terraform output app_role_arn",
+        }
+    if spec.cloud == "gcp":
+        account = f"{spec.name[:24].rstrip('-')}-app@{GCP_PROJECT}.iam.gserviceaccount.com"
+        return {
+            "annotation": "iam.gke.io/gcp-service-account",
+            "value": account,
+            "pod_label": "",
+            "note": "GKE Workload Identity: terraform output app_service_account",
+        }
+    if spec.cloud == "azure":
+        return {
+            "annotation": "azure.workload.identity/client-id",
+            "value": "00000000-0000-0000-0000-000000000000",
+            "pod_label": "azure.workload.identity/use",
+            "note": "Azure Workload Identity: terraform output app_client_id",
+        }
+    return None
 
-    Args:
-        project_dir: Root of the generated project (the image's build context).
-        project_name: Name for the image, Deployment and Service (``PROJECT_NAME_PATTERN``).
-        cloud: The target cloud; the design sizes replicas for it.
-        spec: The LLM backend that designs replicas and resources.
-        renderer: Renders ``templates/infra``; a default ``Renderer`` when ``None``.
-        out_dir: Where to write the files; ``project_dir`` when ``None``.
 
-    Returns:
-        The bundle: each file with its hadolint, YAML and Kubernetes-schema findings.
+def github_expression(expression: str) -> str:
+    """``expression`` as a GitHub Actions expression, ``${{ ... }}``."""
+    return "${{ " + expression + " }}"
 
-    Raises:
-        InvalidRequest: The project name is invalid or ``project_dir`` is not a directory.
-    """
-    if not re.fullmatch(PROJECT_NAME_PATTERN, project_name):
-        raise InvalidRequest(f"Invalid project name {project_name!r} for a deployment.")
-    if not project_dir.is_dir():
-        raise InvalidRequest(f"The project directory {project_dir} does not exist.")
-    facts = inspect_project(project_dir, project_name=project_name, cloud=cloud)
-    proposed, trace = consult_sync(role="devops", payload=facts, schema=DeploymentDesign, spec=spec)
-    design = settle_design(proposed, facts)
-    # Kubernetes names and label values must end with a letter or digit.
-    name = project_name.rstrip("-")
-    context = _template_context(design, facts, name)
-    out = out_dir or project_dir
-    renderer = renderer or default_renderer()
-    renderer.render_tree("infra/docker", out, context)
-    renderer.render_tree("infra/k8s", out / "k8s", context)
-    files = _checked_files(project_dir, out)
-    logger.info(
-        "devops: %s on port %d, %d findings",
-        name,
-        design.container_port,
-        sum(len(f.findings) for f in files),
-    )
-    return DeploymentBundle(
-        deployment_files=files,
-        cloud_provider=cloud,
-        k8s_manifests=list(K8S_MANIFESTS),
-        container_port=design.container_port,
-        health_path=design.health_path,
-        llm=trace,
-    )
+
+def template_context(spec: KitSpec) -> dict[str, Any]:
+    """The one context every template of the kit renders with."""
+    items: list[Component | Batch] = [*spec.components, *spec.batches]
+    extra_dirs = sorted({m.path for item in items for m in item.mounts} - {"/app/data"})
+    return {
+        "spec": spec,
+        "profile": PROFILES[spec.cloud],
+        "identity": _identity(spec),
+        "gcp_project": GCP_PROJECT,
+        "pins": ACTION_PINS,
+        "gh": github_expression,
+        "extra_dirs": extra_dirs,
+        "required_vars": DEPLOY_VARIABLES.get(spec.cloud, []),
+        "registry_label": REGISTRY_LABEL.get(spec.cloud, ""),
+        **compose_context(spec),
+    }
+
+
+def write_kit(spec: KitSpec, out: Path, renderer: Renderer) -> list[tuple[str, FileKind]]:
+    """Render every file of the kit under ``out``; return each path with its kind."""
+    context = template_context(spec)
+    written: list[tuple[str, FileKind]] = []
+    for item in kit_files(spec):
+        target = resolve_inside(out, item.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(renderer.render(item.template, context), encoding="utf-8")
+        written.append((item.path, item.kind))
+    chart_templates = TEMPLATES_ROOT / "infra" / "helm" / "templates"
+    for source in sorted(chart_templates.iterdir()):
+        path = f"helm/{spec.name}/templates/{source.name}"
+        target = resolve_inside(out, path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+        written.append((path, "helm"))
+    return written

@@ -10,7 +10,7 @@ from agents.generator.design import (
     design_for,
     resources_for,
 )
-from agents.generator.generator import generate, repair
+from agents.generator.generator import generate, rescan
 from agents.generator.links import relation_specs, with_relations
 from agents.generator.pins import PINS_BY_KIND, PIPELINE_COMMANDS, RUFF_PIN, tech_stack_of
 
@@ -26,7 +26,7 @@ __all__ = [
     "design_for",
     "generate",
     "relation_specs",
-    "repair",
+    "rescan",
     "resources_for",
     "scan_project",
     "tech_stack_of",

@@ -60,7 +60,13 @@ _RESERVED_CLASSES = {*keyword.kwlist, *dir(builtins), "Base", "Mapped"}
 _RESERVED_MODULES = ("health", "audit", "common", "app")
 _RESERVED_ROUTES = ("/health", "/docs", "/redoc", "/audit")
 
-SampleValue = Annotated[str, Field(max_length=200)] | bool | int | float
+# Bounded so a model's constrained decoding stays valid; JSON's safe integer range for ints.
+SampleValue = (
+    Annotated[str, Field(max_length=200)]
+    | bool
+    | Annotated[int, Field(ge=-(2**53), le=2**53)]
+    | Annotated[float, Field(ge=-1e15, le=1e15)]
+)
 
 
 class ResourceDesign(BaseModel):

@@ -1,31 +1,49 @@
-"""Build the AG2 model config for the chosen backend, and ask an agent for a validated answer.
+"""Ask an agent's model for a schema-valid answer, through AG2, and account for it.
 
-Backends: ``offline`` (default, deterministic, no network), ``local`` (an OpenAI-compatible
-server on loopback such as llama.cpp's ``llama-server``), ``openai``, ``anthropic`` and
-``ollama``. Which one answers is configuration: the ``LLMBackend`` block or ``AG2_SDLC_LLM*``.
+Every agent asks the same way: an AG2 ``Agent`` with the role's prompt and the backend's config,
+``ask`` with the answer's pydantic schema, one repair retry if the answer fails the schema. The
+outcomes, each recorded in the ``LLMTrace`` the agent returns:
+
+- a valid answer: ``source="model"`` (or ``"offline"`` for the offline backend);
+- an answer that still fails the schema (not JSON, wrong shape, a field the schema forbids):
+  the offline answer, ``source="offline-fallback"``, the rejection recorded;
+- a backend failure: transient ones are retried by ``TransientRetry``; a persistent one raises
+  ``ModelUnavailable`` with one sentence naming the backend, unless the spec says
+  ``fallback="offline"``, when the offline answer is used and the failure recorded.
+
+Model calls are traced with AG2's OpenTelemetry middleware (GenAI attributes, no message
+content) when OpenTelemetry is configured.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
 import functools
 import json
 import logging
+import time
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ag2 import Agent
-from ag2.config import AnthropicConfig, ModelConfig, OllamaConfig, OpenAIConfig
+from ag2.config import ModelConfig
+from ag2.events import ModelResponse
+from ag2.middleware.base import MiddlewareFactory
+from ag2.middleware.builtin import TelemetryMiddleware
+from ag2.usage import UsageReport
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ValidationError
 
-from agents.llm import offline  # the sibling module, not the package surface
+from agents.llm import offline
+from agents.llm.backends import BackendSpec, build_model_config
+from agents.llm.failures import TransientRetry, describe, provider_errors
+from agents.llm.ledger import cost_usd
 from core.contracts import LLMTrace
-from core.errors import InvalidRequest
-from core.settings import LLMBackendName, Settings
+from core.errors import ModelUnavailable
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
@@ -39,67 +57,6 @@ _PROMPTS = SandboxedEnvironment(
 )
 
 
-class BackendSpec(BaseModel):
-    """Everything needed to reach one LLM backend.
-
-    The key is a ``SecretStr``: masked in reprs, logs and JSON, so a spec can be a task's
-    parameter (its cache key hashes the masked form) without the key leaving the process.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    backend: LLMBackendName = "offline"
-    model: str = Field("", max_length=200)
-    base_url: str = Field("", max_length=500)
-    api_key: SecretStr | None = None
-    temperature: float = Field(0.0, ge=0, le=2)
-    max_tokens: int = Field(2048, ge=64, le=32768)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> BackendSpec:
-        return cls(
-            backend=settings.llm,
-            model=settings.llm_model,
-            base_url=settings.llm_base_url,
-            api_key=settings.llm_api_key,
-        )
-
-    def key(self) -> str | None:
-        """The API key in clear, for the client that sends it (never for a log line)."""
-        return self.api_key.get_secret_value() if self.api_key else None
-
-
-def build_model_config(spec: BackendSpec) -> ModelConfig:
-    """The AG2 model config for ``spec``."""
-    if spec.backend == "offline":
-        return offline.OfflineConfig()
-    if not spec.model:
-        raise InvalidRequest(f"The {spec.backend} LLM backend needs a model name.")
-    if spec.backend in ("local", "openai"):
-        if spec.backend == "local" and not spec.base_url:
-            raise InvalidRequest("The local LLM backend needs the server's base URL.")
-        return OpenAIConfig(
-            model=spec.model,
-            base_url=spec.base_url or None,
-            # llama-server ignores the key but the OpenAI client insists on one.
-            api_key=spec.key() or ("unused" if spec.backend == "local" else None),
-            temperature=spec.temperature,
-            max_tokens=spec.max_tokens,
-        )
-    if spec.backend == "anthropic":
-        return AnthropicConfig(
-            model=spec.model,
-            api_key=spec.key(),
-            base_url=spec.base_url or None,
-            temperature=spec.temperature,
-            max_tokens=spec.max_tokens,
-        )
-    # AG2 declares OllamaConfig's files client abstract; chat does not need it.
-    return OllamaConfig(  # type: ignore[abstract]  # AG2 leaves the unused files client abstract
-        model=spec.model, host=spec.base_url or "http://127.0.0.1:11434"
-    )
-
-
 @functools.lru_cache(maxsize=64)
 def system_prompt(role: str, schema: type[BaseModel]) -> str:
     """The agent's system prompt, rendered from ``agents/llm/prompts/<role>.md.j2`` (cached: the
@@ -108,59 +65,109 @@ def system_prompt(role: str, schema: type[BaseModel]) -> str:
     return template.render(schema_json=json.dumps(schema.model_json_schema()))
 
 
+def _middleware(role: str, spec: BackendSpec, config: ModelConfig) -> list[MiddlewareFactory]:
+    telemetry = TelemetryMiddleware(
+        capture_content=False,  # prompts hold the user's request; spans carry numbers only
+        agent_name=role,
+        provider_name=spec.provider_name,
+        model_name=spec.model or config.model,
+    )
+    return [telemetry, TransientRetry()]
+
+
+def _trace(
+    spec: BackendSpec, model: str, *, source: str, usage: Any, calls: int, started: float
+) -> LLMTrace:
+    prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
+    completion = int(getattr(usage, "completion_tokens", 0) or 0)
+    return LLMTrace(
+        backend=spec.backend,
+        model=model[:120],
+        source=source,  # type: ignore[arg-type]  # one of the Literal values, chosen by the caller
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        calls=calls,
+        latency_s=round(time.perf_counter() - started, 3),
+        cost_usd=cost_usd(spec.backend, model, prompt, completion),
+    )
+
+
+def _offline(role: str, payload: BaseModel, schema: type[T]) -> T:
+    return schema.model_validate(offline.answer(role, payload.model_dump(mode="json")).model_dump())
+
+
 async def consult(
     *, role: str, payload: BaseModel, schema: type[T], spec: BackendSpec
 ) -> tuple[T, LLMTrace]:
     """Ask the ``role`` agent about ``payload``; return its schema-valid answer and a trace.
 
-    An answer that fails the schema is retried once through AG2; if it still fails, or the
-    backend cannot be reached, the offline heuristic answers and the rejection is recorded.
+    Raises:
+        ModelUnavailable: the backend failed persistently and the spec has no offline fallback.
     """
     config = build_model_config(spec)
-    agent = Agent(role, prompt=system_prompt(role, schema), config=config)
+    model = spec.model or config.model
+    agent = Agent(
+        role,
+        prompt=system_prompt(role, schema),
+        config=config,
+        middleware=_middleware(role, spec, config),
+    )
+    started = time.perf_counter()
     source = "offline" if spec.backend == "offline" else "model"
     try:
         reply = await agent.ask(offline.compose_message(role, payload), response_schema=schema)
-        result = await reply.content(retries=1)
-        if result is None:
-            raise ValueError("the model returned an empty answer")
-        usage = (await reply.usage()).total
-    # A hosted backend fails in many provider-specific ways (HTTP, auth, schema); each one
-    # means the same here: use the deterministic answer and say why in the artifact.
-    except Exception as exc:
+        try:
+            result = await reply.content(retries=1)
+            rejection = None if result is not None else "the model returned an empty answer"
+        except ValidationError as exc:
+            result, rejection = None, f"schema: {_first_error(exc)}"
+        events = await reply.history.get_events()
+    except provider_errors() as exc:
         if spec.backend == "offline":
             raise
-        logger.warning(
-            "%s: model answer rejected (%s); using the offline answer", role, type(exc).__name__
+        sentence = describe(spec, role, exc)
+        if spec.fallback != "offline":
+            raise ModelUnavailable(sentence) from exc
+        logger.warning("%s Answering offline, as the backend's fallback says.", sentence)
+        trace = _trace(spec, model, source="offline-fallback", usage=None, calls=0, started=started)
+        return _offline(role, payload, schema), trace.model_copy(update={"rejections": [sentence]})
+    calls = sum(1 for event in events if isinstance(event, ModelResponse))
+    report = UsageReport.from_events(events)
+    if result is None:
+        logger.warning("%s: model answer rejected (%s); using the offline answer", role, rejection)
+        trace = _trace(
+            spec, model, source="offline-fallback", usage=report.total, calls=calls, started=started
         )
-        fallback = schema.model_validate(
-            offline.answer(role, payload.model_dump(mode="json")).model_dump()
+        return _offline(role, payload, schema), trace.model_copy(
+            update={"rejections": [str(rejection)[:500]]}
         )
-        trace = LLMTrace(
-            backend=spec.backend,
-            model=spec.model[:120],
-            source="offline-fallback",
-            rejections=[f"{type(exc).__name__}: {str(exc)[:400]}"],
-        )
-        return fallback, trace
-    trace = LLMTrace(
-        backend=spec.backend,
-        model=(spec.model or config.model)[:120],
-        source=source,  # type: ignore[arg-type]  # one of the Literal values, chosen above
-        prompt_tokens=int(usage.prompt_tokens or 0),
-        completion_tokens=int(usage.completion_tokens or 0),
+    return result, _trace(
+        spec, model, source=source, usage=report.total, calls=calls, started=started
     )
-    return result, trace
+
+
+def _first_error(exc: ValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return str(exc)[:400]
+    first = errors[0]
+    where = ".".join(str(part) for part in first.get("loc", ())) or "(answer)"
+    return f"{where}: {first.get('msg', '')}"[:400]
 
 
 def run_sync(coro: Coroutine[Any, Any, R]) -> R:
-    """Run ``coro`` to completion from sync code, even when this thread already has a loop."""
+    """Run ``coro`` to completion from sync code, even when this thread already has a loop.
+
+    The coroutine runs in a copy of the caller's context, so the current trace span (and
+    anything else held in context variables) is its parent.
+    """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(coro)
+    context = contextvars.copy_context()
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+        return pool.submit(context.run, asyncio.run, coro).result()
 
 
 def consult_sync(

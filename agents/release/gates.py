@@ -20,6 +20,7 @@ from core.contracts import (
     GateResult,
     GeneratedCode,
     ReviewReport,
+    Text,
     ValidationReport,
     ValidationResults,
 )
@@ -46,7 +47,7 @@ class ValidatorInput(BaseModel):
 class ReleaseNotes(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    release_notes: list[str] = Field(min_length=1, max_length=10)
+    release_notes: list[Text] = Field(min_length=1, max_length=10)
 
 
 def notes_for(data: ValidatorInput) -> ReleaseNotes:
@@ -102,14 +103,23 @@ def decide_gates(review: ReviewReport, bundle: DeploymentBundle) -> ValidationRe
         f"{len(high_security)} high-severity security findings.",
         [_describe(f) for f in high_security],
     )
-    infra_blocking = [f for d in bundle.deployment_files for f in d.findings if f.blocking]
+    infra_blocking = [f for f in bundle.findings if f.blocking]
     kinds = {d.kind for d in bundle.deployment_files}
     infra_ok = not infra_blocking and "dockerfile" in kinds and bool(bundle.k8s_manifests)
+    # A check that could not run here is no pass: the approver sees which and why.
+    unchecked = sorted(
+        {
+            f"not checked: {v.validator} ({v.reason})"
+            for d in bundle.deployment_files
+            for v in d.not_checked
+        }
+    )
     infrastructure = _gate(
         infra_ok,
-        f"Dockerfile and {len(bundle.k8s_manifests)} Kubernetes manifests pass their checks.",
+        f"{len(bundle.deployment_files)} deployment files pass their checks"
+        + (f"; {len(unchecked)} checks could not run here." if unchecked else "."),
         "Deployment files are missing or failed their checks.",
-        [_describe(f) for f in infra_blocking],
+        [_describe(f) for f in infra_blocking] + unchecked,
     )
     return ValidationResults(
         code_quality=code_quality,

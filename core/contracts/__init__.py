@@ -37,7 +37,14 @@ from core.contracts.base import (
     WorkflowStatus,
 )
 from core.contracts.code import CodeStatistics, GeneratedCode, GeneratedFile
-from core.contracts.deployment import DeploymentBundle, DeploymentFile
+from core.contracts.deployment import (
+    DeploymentBundle,
+    DeploymentFile,
+    FileKind,
+    Suppression,
+    Verdict,
+    VerdictStatus,
+)
 from core.contracts.release import (
     Approval,
     DeploymentStatus,
@@ -47,7 +54,19 @@ from core.contracts.release import (
     ValidationResults,
 )
 from core.contracts.request import MAX_REQUEST_CHARS, PipelineRequest, RequestOptions, slugify
-from core.contracts.review import Finding, ReviewReport, ReviewResults, ToolVersion
+from core.contracts.review import (
+    Bucket,
+    CodeChange,
+    Finding,
+    FuzzReport,
+    RejectedPatch,
+    RepairResult,
+    ReviewReport,
+    ReviewResults,
+    SandboxRecord,
+    ScorePart,
+    ToolVersion,
+)
 from core.contracts.workflow import PipelineOutcome, WorkflowState
 
 __all__ = [
@@ -60,7 +79,9 @@ __all__ = [
     "Analysis",
     "AnalysisResult",
     "Approval",
+    "Bucket",
     "CloudProvider",
+    "CodeChange",
     "CodeStatistics",
     "Contract",
     "DatasetPlan",
@@ -71,7 +92,9 @@ __all__ = [
     "EntityField",
     "EntityName",
     "FieldType",
+    "FileKind",
     "Finding",
+    "FuzzReport",
     "GateResult",
     "GeneratedCode",
     "GeneratedFile",
@@ -83,19 +106,26 @@ __all__ = [
     "PipelineRequest",
     "ProjectKind",
     "ProjectPlan",
+    "RejectedPatch",
     "Relation",
     "ReleaseResult",
+    "RepairResult",
     "RequestOptions",
     "ReviewReport",
     "ReviewResults",
+    "SandboxRecord",
+    "ScorePart",
     "Severity",
     "ShortText",
+    "Suppression",
     "TaskItem",
     "TechChoice",
     "Text",
     "ToolVersion",
     "ValidationReport",
     "ValidationResults",
+    "Verdict",
+    "VerdictStatus",
     "WorkflowState",
     "WorkflowStatus",
     "slugify",

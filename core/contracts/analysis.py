@@ -113,7 +113,7 @@ class DatasetPlan(Contract):
     file_name: ShortText = Field("", description="The CSV's file name (no directory).")
     delimiter: str = Field(",", min_length=1, max_length=1)
     encoding: ShortText = "utf-8"
-    rows: int = Field(0, ge=0, description="Rows in the CSV (0 for synthetic data).")
+    rows: int = Field(0, ge=0, le=10**12, description="Rows in the CSV (0 for synthetic data).")
     target: Identifier | None = Field(None, description="Field a model predicts, if any.")
     key: Identifier | None = Field(None, description="Field that identifies a row, if any.")
     columns_left_out: list[ShortText] = Field(

@@ -42,13 +42,28 @@ class Contract(BaseModel):
 
 
 class LLMTrace(Contract):
+    """What one agent's model consultation cost and where its answer came from."""
+
     backend: ShortText = Field(description="Backend that answered: offline, openai, local, ...")
     model: ShortText = Field(description="Model name reported by the backend.")
     source: Literal["model", "offline", "offline-fallback"] = Field(
         description="Whether the answer came from the model, the offline client, or a fallback."
     )
-    prompt_tokens: int = Field(0, ge=0)
-    completion_tokens: int = Field(0, ge=0)
+    prompt_tokens: int = Field(
+        0, ge=0, le=100_000_000, description="Input tokens, as the backend reported."
+    )
+    completion_tokens: int = Field(
+        0, ge=0, le=100_000_000, description="Output tokens, as the backend reported."
+    )
+    calls: int = Field(0, ge=0, le=100, description="Model calls, schema repairs included.")
+    latency_s: float = Field(0.0, ge=0, le=86_400, description="Wall time of the consultation.")
+    cost_usd: float | None = Field(
+        0.0, ge=0, le=1_000_000, description="From the price table; None when unlisted."
+    )
     rejections: list[Text] = Field(
         default_factory=list, max_length=5, description="Why model answers were refused."
     )
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens

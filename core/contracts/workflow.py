@@ -25,6 +25,11 @@ class PipelineOutcome(BaseModel):
     deployment: DeploymentBundle
     validation: ValidationReport
     release: ReleaseResult | None = None
+    llm_tokens: int = Field(0, ge=0, description="Tokens the run's model calls used.")
+    llm_cost_usd: float | None = Field(0.0, ge=0, description="Their cost; None if unpriced.")
+    llm_fallbacks: list[str] = Field(
+        default_factory=list, description="Agents that answered offline instead of the model."
+    )
 
 
 class WorkflowState(BaseModel):

@@ -7,7 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from core.contracts import Finding, Severity
+from core.contracts import Bucket, Finding, Severity
 from core.errors import ToolFailed
 from services.linters.tools import (
     SEVERITY_RANK,
@@ -78,6 +78,12 @@ def is_security_finding(finding: Finding) -> bool:
     return finding.tool == "bandit" or (finding.tool == "ruff" and finding.code.startswith("S"))
 
 
+def _bucket(found: Finding) -> Bucket:
+    if is_security_finding(found):
+        return "security_warnings"
+    return "performance_tips" if found.code.startswith("PERF") else "issues_found"
+
+
 def ruff_check(project_dir: Path) -> list[Finding]:
     """Run ruff with the security rules selected and map its diagnostics to findings.
 
@@ -92,9 +98,24 @@ def ruff_check(project_dir: Path) -> list[Finding]:
         Findings, blocking and most severe first, at most ``MAX_FINDINGS``.
     """
     args = [
-        binary("ruff"), "check", "--isolated", "--no-cache", "--exit-zero", "--output-format",
-        "json", "--select", RUFF_RULES, "--ignore", "E501", "--target-version", "py311",
-        "--per-file-ignores", "**/tests/**:S101", "--per-file-ignores", "**/test_*.py:S101", ".",
+        binary("ruff"),
+        "check",
+        "--isolated",
+        "--no-cache",
+        "--exit-zero",
+        "--output-format",
+        "json",
+        "--select",
+        RUFF_RULES,
+        "--ignore",
+        "E501",
+        "--target-version",
+        "py311",
+        "--per-file-ignores",
+        "**/tests/**:S101",
+        "--per-file-ignores",
+        "**/test_*.py:S101",
+        ".",
     ]  # fmt: skip - an argv reads best as flags beside their values
     findings = []
     for item in run_json(args, cwd=project_dir):
@@ -105,7 +126,8 @@ def ruff_check(project_dir: Path) -> list[Finding]:
         line = int((item.get("location") or {}).get("row") or 0)
         severity, blocking = _ruff_severity(code, relative)
         message = str(item.get("message", ""))
-        findings.append(finding("ruff", relative, line, code, message, severity, blocking))
+        found = finding("ruff", relative, line, code, message, severity, blocking)
+        findings.append(found.model_copy(update={"bucket": _bucket(found)}))
     return bounded(findings)
 
 
@@ -148,7 +170,8 @@ def bandit_check(project_dir: Path) -> list[Finding]:
         code = str(item.get("test_id", ""))
         line = int(item.get("line_number") or 0)
         blocking = severity == "high" and confident
-        findings.append(finding("bandit", relative, line, code, message, severity, blocking))
+        found = finding("bandit", relative, line, code, message, severity, blocking)
+        findings.append(found.model_copy(update={"bucket": "security_warnings"}))
     findings.sort(key=lambda f: (not f.blocking, SEVERITY_RANK[f.severity]))
     return bounded(findings)
 
@@ -156,8 +179,12 @@ def bandit_check(project_dir: Path) -> list[Finding]:
 def _ruff(args: list[str], project_dir: Path) -> None:
     try:
         done = subprocess.run(  # noqa: S603 - fixed argv of our own tools, no shell
-            [binary("ruff"), *args], cwd=project_dir, capture_output=True, text=True,
-            timeout=120, check=False,
+            [binary("ruff"), *args],
+            cwd=project_dir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )  # fmt: skip - keyword arguments grouped as a finding reads them
     except subprocess.TimeoutExpired as exc:
         raise ToolFailed(f"ruff {args[0]} took longer than 120 s.") from exc

@@ -15,6 +15,7 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.client.schemas.objects import Artifact
 from prefect.runtime import flow_run
 
+from agents.llm import Ledger
 from core.contracts import LLMTrace
 from tasks.common import ArtifactPublisher, artifact_key, publish, publish_llm_usage
 
@@ -55,9 +56,9 @@ def publish_through_the_publisher(project_name: str) -> dict[str, Any]:
 
 
 @flow(name="publish-llm-usage")
-def publish_usage(project_name: str, traces: list[LLMTrace | None]) -> dict[str, Any]:
-    """The pipeline's token-usage table for ``traces``, published inside a flow run."""
-    return {"flow_run_id": flow_run.get_id(), "keys": publish_llm_usage(project_name, traces)}
+def publish_usage(project_name: str, ledger: Ledger) -> dict[str, Any]:
+    """The pipeline's ledger table, published inside a flow run."""
+    return {"flow_run_id": flow_run.get_id(), "keys": publish_llm_usage(project_name, ledger)}
 
 
 class TestArtifactKey:
@@ -135,40 +136,36 @@ class TestArtifactPublisher:
 
 @pytest.mark.usefixtures("prefect_api")
 class TestLlmUsageTable:
-    """The `-llm-usage` table has one row per agent, in pipeline order, read from the traces."""
+    """The `-llm-usage` table is the run's ledger: one row per consultation, then the total."""
 
-    def test_one_row_per_agent_in_pipeline_order_with_zeros_for_a_missing_trace(self) -> None:
-        """Traces fill their agent's row; an agent without a trace gets dashes and zeros."""
-        outcome = publish_usage("usage-demo", [MODEL_TRACE, None, OFFLINE_TRACE, None, MODEL_TRACE])
+    def test_rows_follow_the_ledger_in_order_and_end_with_the_total(self) -> None:
+        """Each recorded trace is a row in recording order; the last row sums them."""
+        ledger = Ledger()
+        for agent, trace in zip(
+            AGENTS_IN_PIPELINE_ORDER, [MODEL_TRACE, OFFLINE_TRACE, MODEL_TRACE], strict=False
+        ):
+            ledger.record(agent, trace)
+        outcome = publish_usage("usage-demo", ledger)
         assert outcome["keys"] == ["usage-demo-llm-usage"]
         (artifact,) = _artifacts("usage-demo-llm-usage")
         assert artifact.type == "table"
         assert artifact.flow_run_id == UUID(outcome["flow_run_id"])
         rows = json.loads(str(artifact.data))
-        assert [row["agent"] for row in rows] == AGENTS_IN_PIPELINE_ORDER
-        assert rows[0] == {
-            "agent": "analyzer",
-            "backend": "openai",
-            "source": "model",
-            "prompt_tokens": 1200,
-            "completion_tokens": 340,
-            "rejections": 2,
-        }
-        missing = {
-            "backend": "-",
-            "source": "-",
-            "prompt_tokens": 0,
-            "completion_tokens": 0,
-            "rejections": 0,
-        }
-        assert rows[1] == {"agent": "code_generator", **missing}
-        assert rows[2]["backend"] == "offline"
-        assert rows[2]["prompt_tokens"] == 7
-        assert rows[3] == {"agent": "devops", **missing}
-        assert rows[4]["rejections"] == 2
+        assert [row["agent"] for row in rows] == [*AGENTS_IN_PIPELINE_ORDER[:3], "total"]
+        assert rows[0]["backend"] == "openai"
+        assert rows[0]["source"] == "model"
+        assert rows[0]["total_tokens"] == 1540
+        assert rows[0]["rejections"] == 2
+        assert rows[1]["prompt_tokens"] == 7
+        assert rows[-1]["total_tokens"] == 1540 * 2 + 7
 
-    def test_a_trace_list_of_the_wrong_length_publishes_nothing(self) -> None:
-        """Four traces for five agents is refused before any table is published."""
-        with pytest.raises(ValueError, match="zip"):
-            publish_usage("usage-short", [MODEL_TRACE, None, None, None])
-        assert _artifacts("usage-short-llm-usage") == []
+    def test_a_model_without_a_listed_price_has_an_unknown_cost(self) -> None:
+        """A trace whose cost is unknown makes the total's cost unknown too, never zero."""
+        ledger = Ledger()
+        ledger.record("analyzer", MODEL_TRACE.model_copy(update={"cost_usd": None}))
+        ledger.record("reviewer", OFFLINE_TRACE)
+        publish_usage("usage-unpriced", ledger)
+        (artifact,) = _artifacts("usage-unpriced-llm-usage")
+        rows = json.loads(str(artifact.data))
+        assert rows[0]["cost_usd"] == "unknown"
+        assert rows[-1]["cost_usd"] == "unknown"

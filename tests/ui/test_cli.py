@@ -45,6 +45,10 @@ class TestBadInput:
             ["analyze", "--text", "   "],
             ["review", "no/such/dir"],
             ["generate", "--plan", "missing.json", "--out", "x"],
+            ["api", "--host", "0.0.0.0"],  # noqa: S104 - refused before it binds
+            ["api", "--rate-limit", "lots"],
+            ["api", "--port", "70000"],
+            ["ui", "--port", "0"],
         ],
     )
     def test_one_sentence_nonzero_exit_nothing_written(

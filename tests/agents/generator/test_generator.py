@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from agents import generator
-from agents.generator import CodeDesign, ResourceDesign, design_for, generate, repair
+from agents.generator import CodeDesign, ResourceDesign, design_for, generate, rescan
 from agents.llm import BackendSpec, offline
 from core.contracts import (
     Analysis,
@@ -25,13 +25,11 @@ from core.contracts import (
     Entity,
     EntityField,
     FieldType,
-    Finding,
     GeneratedCode,
     Infrastructure,
     ProjectPlan,
-    ReviewReport,
-    ReviewResults,
 )
+from core.errors import ModelUnavailable
 from services.sandbox import Sandbox, scrubbed_environment, uv_cache_dir
 
 RUFF = str(Path(sys.executable).with_name("ruff"))
@@ -288,11 +286,16 @@ class TestDesignChecks:
         assert _table_names(project) == ["books", "writers", "courses"]
         assert "A catalogue of books" in (project / "README.md").read_text()
 
-    def test_unreachable_backend_falls_back_to_the_offline_design(
+    def test_an_unreachable_backend_with_the_offline_fallback_gives_the_offline_design(
         self, generated: tuple[GeneratedCode, Path], tmp_path: Path
     ) -> None:
+        """``fallback="offline"``: the project is the one the offline design renders."""
         spec = BackendSpec(
-            backend="openai", model="x", base_url="http://127.0.0.1:9/v1", api_key="k"
+            backend="openai",
+            model="x",
+            base_url="http://127.0.0.1:9/v1",
+            api_key="k",
+            fallback="offline",
         )
         code = generate(library_plan(), project_dir=tmp_path / "project", spec=spec)
         assert code.llm is not None
@@ -302,34 +305,33 @@ class TestDesignChecks:
         for path in ("tests/test_book.py", "app/models.py", "README.md"):
             assert (tmp_path / "project" / path).read_text() == (offline_project / path).read_text()
 
+    def test_an_unreachable_backend_without_a_fallback_writes_nothing(self, tmp_path: Path) -> None:
+        """The generator fails in one sentence before writing a file of the project."""
+        spec = BackendSpec(
+            backend="openai", model="x", base_url="http://127.0.0.1:9/v1", api_key="k"
+        )
+        with pytest.raises(ModelUnavailable, match=r"cannot be reached at http://127\.0\.0\.1:9/v1"):
+            generate(library_plan(), project_dir=tmp_path / "project", spec=spec)
+        assert not (tmp_path / "project").exists()
 
-class TestRepair:
-    """repair() applies ruff's fixes, re-counts the project and bumps the round."""
 
-    def test_fixes_lint_findings_and_recounts(
+class TestRescan:
+    """rescan() re-counts the project on disk after a repair and bumps the round."""
+
+    def test_recounts_and_bumps_the_round(
         self, generated: tuple[GeneratedCode, Path], tmp_path: Path
     ) -> None:
+        """A line added to a file shows in the new count; repair_round goes up by one."""
         code, project = generated
         copy = tmp_path / "project"
         shutil.copytree(
             project, copy, ignore=shutil.ignore_patterns(".pytest_cache", ".ruff_cache")
         )
         main = copy / "app" / "main.py"
-        main.write_text(main.read_text() + "\n\nimport os\nx   =  [1,2]\n")
-        broken = code.model_copy(update={"project_path": str(copy)})
-        finding = Finding(
-            tool="ruff", path="app/main.py", code="F401", message="unused", blocking=True
-        )
-        report = ReviewReport(
-            review_results=ReviewResults(issues_found=[finding]), code_quality_score=40
-        )
-        repaired = repair(broken, report)
-        check = [RUFF, "check", "--no-cache", "--select", SECURITY_RULES, "."]
-        assert subprocess.run(check, cwd=copy, capture_output=True, check=False).returncode == 0
-        assert "import os" not in main.read_text()
-        assert "x = [1, 2]" in main.read_text()
-        assert repaired.repair_round == 1
-        main_lines = next(f.lines for f in repaired.generated_files if f.path == "app/main.py")
+        main.write_text(main.read_text() + "\n\nEXTRA = 1\n")
+        rescanned = rescan(code.model_copy(update={"project_path": str(copy)}))
+        assert rescanned.repair_round == code.repair_round + 1
+        main_lines = next(f.lines for f in rescanned.generated_files if f.path == "app/main.py")
         assert main_lines == len(main.read_text().splitlines())
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import socket
 
 import pytest
-from pydantic import BaseModel
 
 from agents.analyzer import AnalyzerInput
 from agents.llm import BackendSpec, build_model_config, consult_sync, offline
 from core.contracts import AnalysisResult
-from core.errors import InvalidRequest
+from core.errors import InvalidRequest, ModelUnavailable
 
 
 def _closed_port() -> int:
@@ -23,6 +22,8 @@ _INPUT = AnalyzerInput(project_name="todo-api", cloud_provider="local", text="A 
 
 
 class TestOfflineBackend:
+    """The default backend answers deterministically through AG2's own agent machinery."""
+
     def test_offline_answer_goes_through_an_ag2_agent(self) -> None:
         """The offline client answers a real AG2 Agent.ask with a schema-valid model."""
         result, trace = consult_sync(
@@ -50,17 +51,30 @@ class TestOfflineBackend:
 
 
 class TestRealBackends:
-    def test_unreachable_model_falls_back_and_says_why(self) -> None:
-        """An OpenAI-compatible server that is down yields the offline answer, recorded."""
-        spec = BackendSpec(
-            backend="local", model="gemma", base_url=f"http://127.0.0.1:{_closed_port()}/v1"
+    """Real backends are configuration; one that cannot answer is an error the user sees."""
+
+    def test_an_unreachable_server_fails_in_one_sentence_naming_the_backend(self) -> None:
+        """An OpenAI-compatible server that is down stops the agent; nothing is substituted."""
+        url = f"http://127.0.0.1:{_closed_port()}/v1"
+        spec = BackendSpec(backend="local", model="gemma", base_url=url)
+        with pytest.raises(ModelUnavailable) as caught:
+            consult_sync(role="analyzer", payload=_INPUT, schema=AnalysisResult, spec=spec)
+        assert str(caught.value) == (
+            f"The local LLM backend cannot be reached at {url} while answering the analyzer agent."
         )
+
+    def test_with_an_offline_fallback_the_answer_is_offline_and_recorded(self) -> None:
+        """``fallback="offline"`` answers offline and records why in the trace."""
+        url = f"http://127.0.0.1:{_closed_port()}/v1"
+        spec = BackendSpec(backend="local", model="gemma", base_url=url, fallback="offline")
         result, trace = consult_sync(
             role="analyzer", payload=_INPUT, schema=AnalysisResult, spec=spec
         )
         assert result.project_plan.project_name == "todo-api"
         assert trace.source == "offline-fallback"
-        assert trace.rejections
+        assert trace.rejections == [
+            f"The local LLM backend cannot be reached at {url} while answering the analyzer agent."
+        ]
 
     @pytest.mark.parametrize("backend", ["openai", "anthropic", "ollama"])
     def test_backends_are_configuration(self, backend: str) -> None:
@@ -78,7 +92,3 @@ class TestRealBackends:
         assert "sk-canary" not in repr(
             BackendSpec(backend="openai", model="m", api_key="sk-canary")
         )
-
-
-class _Tiny(BaseModel):
-    value: int
