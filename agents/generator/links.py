@@ -6,7 +6,8 @@ itself: both sides' class, module, table and route, the reference attribute on t
 (``tutor_id``, unique among the child's own attributes), the nested route
 (``/tutors/{id}/sessions``), the link table of a many-to-many, and what deleting the parent
 does. Every resource lists the relations it takes part in, as parent or as child. The
-templates of this phase do not render them yet; the specs are ready for those that will.
+templates render one-to-many relations (a reference column, a nested list, a parent filter,
+integrity on create, update and delete); many-to-many specs are carried but not rendered yet.
 """
 
 from __future__ import annotations
@@ -26,16 +27,37 @@ def _reference(parent: ResourceSpec, child: ResourceSpec) -> str:
     return name
 
 
+def _ancestors(entity: str, parents_of: dict[str, set[str]]) -> set[str]:
+    """Every entity above ``entity`` through one-to-many references."""
+    found: set[str] = set()
+    stack = [entity]
+    while stack:
+        for parent in parents_of.get(stack.pop(), ()):
+            if parent not in found:
+                found.add(parent)
+                stack.append(parent)
+    return found
+
+
 def relation_specs(analysis: AnalysisResult, resources: list[ResourceSpec]) -> list[RelationSpec]:
-    """The plan's relations between generated resources, in plan order, each pair once."""
+    """The plan's relations between generated resources, in plan order, each pair once.
+
+    A one-to-many relation that would close a cycle of references is left out: tables must be
+    creatable parents first, and a cascade must end.
+    """
     by_entity = {resource.entity: resource for resource in resources}
     specs: list[RelationSpec] = []
     seen: set[frozenset[str]] = set()
+    parents_of: dict[str, set[str]] = {}
     for relation in analysis.relations:
         parent, child = by_entity.get(relation.parent), by_entity.get(relation.child)
         pair = frozenset((relation.parent, relation.child))
         if parent is None or child is None or parent is child or pair in seen:
             continue
+        if relation.kind == "one_to_many":
+            if relation.child in _ancestors(relation.parent, parents_of):
+                continue
+            parents_of.setdefault(relation.child, set()).add(relation.parent)
         seen.add(pair)
         many = relation.kind == "many_to_many"
         specs.append(

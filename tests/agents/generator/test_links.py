@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from agents.analyzer import analyze
-from agents.generator import design_for, generate, resources_for, with_relations
+from agents.generator import (
+    design_for,
+    generate,
+    relation_specs,
+    resources_for,
+    with_relations,
+)
 from agents.llm import BackendSpec
 from core.contracts import AnalysisResult, PipelineRequest, Relation
 
@@ -60,17 +66,43 @@ class TestRelationSpecs:
             "",
         )
 
+    def test_a_reference_that_closes_a_cycle_is_left_out(self) -> None:
+        """Tutor -> Session -> Student -> Tutor: the last one would make tables uncreatable."""
+        plan = _plan()
+        names = {e.name for e in plan.entities}
+        assert {"Tutor", "Session", "Student"} <= names
+        cycle = [
+            Relation(kind="one_to_many", parent="Tutor", child="Session"),
+            Relation(kind="one_to_many", parent="Session", child="Student"),
+            Relation(kind="one_to_many", parent="Student", child="Tutor"),
+        ]
+        plan = plan.model_copy(update={"relations": cycle})
+        specs = relation_specs(plan, resources_for(plan, design_for(plan)))
+        assert [(s.parent, s.child) for s in specs] == [
+            ("Tutor", "Session"),
+            ("Session", "Student"),
+        ]
+
 
 class TestGenerationWithRelations:
-    """Templates of this phase ignore relations; projects still render for every resource."""
+    """A rest_api project renders each one-to-many relation: reference, nested list, its tests."""
 
-    def test_a_plan_with_relations_renders_a_project(self, tmp_path: Path) -> None:
-        """The rest_api of a plan with relations has a router per entity."""
+    def test_a_plan_with_relations_renders_references_and_nested_routes(
+        self, tmp_path: Path
+    ) -> None:
+        """Session holds tutor_id (a foreign key); /tutors/{id}/sessions lists them; tested."""
         plan = _plan()
         assert plan.relations
         code = generate(plan, project_dir=tmp_path / "p", spec=BackendSpec())
+        project = Path(code.project_path)
         routers = {Path(f.path).name for f in code.generated_files if "routers" in f.path}
         assert {"tutor.py", "session.py"} <= routers
+        models = (project / "app" / "models.py").read_text(encoding="utf-8")
+        assert 'sa.ForeignKey("tutors.id", ondelete=' in models
+        tutor_router = (project / "app" / "routers" / "tutor.py").read_text(encoding="utf-8")
+        assert '@router.get("/{item_id}/sessions"' in tutor_router
+        session_tests = (project / "tests" / "test_session.py").read_text(encoding="utf-8")
+        assert "class TestBelongsToTutor" in session_tests
 
 
 class TestNamesFromRicherPlans:
