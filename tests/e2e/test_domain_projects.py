@@ -105,6 +105,26 @@ def test_real_requests_generate_the_resources_they_describe(
     assert not findings, [f.message for f in findings]
 
 
+@pytest.mark.parametrize("kind", ["web_app", "microservices"])
+def test_relations_work_in_the_other_kinds_that_store_records(
+    kind: str, tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """SocialTutor as a web app (parent selects, child lists) and as microservices (ids checked
+    by the gateway): each relation's generated tests run and pass; the gateway fuzzes clean."""
+    code, analysis = build(kind, tmp_path, text=_srdd("SocialTutor"), name="socialtutor")
+    project = Path(code.project_path)
+    verdict = verify(project, kind=kind, sandbox=sandbox, state_dir=tmp_path / "deploy")
+    assert not verdict.problems, verdict.explain()
+    related = {(r.parent, r.child) for r in analysis.relations if r.kind == "one_to_many"}
+    assert RELATED["SocialTutor"] <= related
+    _assert_relations_tested(project, related, sandbox)
+    if kind == "microservices":
+        env_dir = project.parent / f"{project.name}-venv"
+        report, findings = fuzz_api(project, sandbox=sandbox, env_dir=env_dir, redact=str)
+        assert report.ran, report.note
+        assert not findings, [f.message for f in findings]
+
+
 def _assert_relations_tested(
     project: Path, related: set[tuple[str, str]], sandbox: Sandbox
 ) -> None:
