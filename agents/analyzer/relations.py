@@ -174,9 +174,26 @@ def _held_with(tokens: list[Token], keys: set[str]) -> list[Link]:
     return links
 
 
-def find_links(tokens: list[Token], keys: set[str], main: str | None = None) -> list[Link]:
+def _hub_parts(
+    tokens: list[Token], keys: set[str], hub: str | None, linked: set[str]
+) -> list[Link]:
+    """Things nothing else links are parts of what the request is built around (its hub)."""
+    if hub is None:
+        return []
+    anchor = next(t for t in tokens if t.lemma == hub)
+    links = []
+    for key in sorted(keys - linked - lexicon.PERSON_ROLES - {hub}):
+        child = next(t for t in tokens if t.lemma == key)
+        links.append(replace(_link(anchor, child), weak=True))
+    return links
+
+
+def find_links(
+    tokens: list[Token], keys: set[str], main: str | None = None, hub: str | None = None
+) -> list[Link]:
     """Every link between two different entity keys, once per pair, in the request's order:
-    those the words state first, then those implied by containers and attachments."""
+    those the words state first, then those implied by containers and attachments, then the
+    hub's parts."""
     stated = [
         *_noun_prepositions(tokens, keys),
         *_verb_prepositions(tokens, keys),
@@ -186,6 +203,8 @@ def find_links(tokens: list[Token], keys: set[str], main: str | None = None) -> 
     stated.sort(key=lambda link: link.start)
     implied = _containers(tokens, keys) + _held_with(tokens, keys) + _attached(tokens, keys, main)
     found = stated + implied
+    linked = {key for link in found for key in (link.parent, link.child)}
+    found += _hub_parts(tokens, keys, hub, linked)
     by_pair: dict[frozenset[str], Link] = {}
     for link in found:
         if link.parent == link.child:
