@@ -84,15 +84,19 @@ ATTRIBUTES = words(
 
 # Containers whose members are picked from elsewhere: container n-n member.
 PICKING_CONTAINERS = words(
-    "playlist collection album cart basket portfolio deck bundle watchlist wishlist favorite "
-    "soundtrack mix compilation selection itinerary",
+    "playlist collection cart basket portfolio deck bundle watchlist wishlist favorite "
+    "soundtrack mix compilation selection itinerary order plan",
 )
 
 # Containers that own their members: container 1-n member.
+# What sorts or holds things without being made of them: it has the items, whatever the
+# sentence's order ("expenses by category", "reservations at a restaurant").
+SORTING_OWNERS = words("category genre topic type team restaurant table trip culture")
+
 OWNING_CONTAINERS = words(
     "list notebook folder directory project board group series sequence library catalog "
-    "catalogue shelf channel chat conversation thread course curriculum menu recipe plan "
-    "routine journal diary book page palette",
+    "catalogue shelf channel chat conversation thread course curriculum menu recipe "
+    "routine journal diary book page palette album",
 )
 
 # Verbs whose objects are things the software stores and manages.

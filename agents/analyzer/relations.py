@@ -188,6 +188,15 @@ def _hub_parts(
     return links
 
 
+def _oriented(link: Link) -> Link:
+    """A one-to-many link from a thing to what sorts or owns things (a category, a team, a
+    person) is the other way round: the category has the items."""
+    owners = lexicon.SORTING_OWNERS | lexicon.PERSON_ROLES
+    if link.many or link.child not in owners or link.parent in owners:
+        return link
+    return replace(link, parent=link.child, child=link.parent, cascade=False)
+
+
 def find_links(
     tokens: list[Token], keys: set[str], main: str | None = None, hub: str | None = None
 ) -> list[Link]:
@@ -204,7 +213,7 @@ def find_links(
     implied = _containers(tokens, keys) + _held_with(tokens, keys) + _attached(tokens, keys, main)
     found = stated + implied
     linked = {key for link in found for key in (link.parent, link.child)}
-    found += _hub_parts(tokens, keys, hub, linked)
+    found = [_oriented(link) for link in found + _hub_parts(tokens, keys, hub, linked)]
     by_pair: dict[frozenset[str], Link] = {}
     for link in found:
         if link.parent == link.child:

@@ -119,6 +119,32 @@ class TestRelations:
         assert ("Tutor", "one_to_many", "Session") in links
         assert ("Session", "one_to_many", "Tutor") not in links
 
+    def test_what_sorts_things_owns_them_whatever_the_order(self) -> None:
+        """Expenses "grouped in categories": Category 1-n Expense, however the words run."""
+        links = _links(
+            "An app to log expenses. Each expense has an amount and a date, and expenses are "
+            "grouped in categories."
+        )
+        assert links == {("Category", "one_to_many", "Expense")}
+
+    def test_an_order_picks_its_dishes(self) -> None:
+        """Orders "of dishes from restaurants": Order n-n Dish, Restaurant 1-n Order."""
+        links = _links(
+            "A restaurant ordering app: customers place orders of dishes from restaurants."
+        )
+        assert links == {
+            ("Order", "many_to_many", "Dish"),
+            ("Restaurant", "one_to_many", "Order"),
+        }
+
+    def test_a_thing_nothing_links_is_part_of_the_hub(self) -> None:
+        """Experiments with variables and outcomes: both belong to the experiment."""
+        links = _links(
+            "Scientists run experiments. The app records variables and outcomes for analysis."
+        )
+        assert ("Experiment", "one_to_many", "Variable") in links
+        assert ("Experiment", "one_to_many", "Outcome") in links
+
     def test_refused_sentences_add_no_relation(self) -> None:
         """A gate-switching sentence is not read for entities or relations."""
         clean = "Users create notebooks and add pages within the notebook."
