@@ -189,9 +189,14 @@ def _hub_parts(
 
 
 def _oriented(link: Link) -> Link:
-    """A one-to-many link from a thing to what sorts or owns things (a category, a team, a
-    person) is the other way round: the category has the items."""
+    """A link from a thing to what sorts or owns things (a category, a team, a person) is the
+    other way round and one-to-many: the category has the items. A container's notes, photos
+    and reviews are its own, not picked."""
     owners = lexicon.SORTING_OWNERS | lexicon.PERSON_ROLES
+    if link.many and link.child in owners:  # a restaurant has orders; it is not picked
+        return replace(link, parent=link.child, child=link.parent, many=False, cascade=False)
+    if link.many and link.child in lexicon.ATTACHED:  # notes on a plan are the plan's own
+        return replace(link, many=False, cascade=True)
     if link.many or link.child not in owners or link.parent in owners:
         return link
     return replace(link, parent=link.child, child=link.parent, cascade=False)

@@ -137,6 +137,15 @@ class TestRelations:
             ("Restaurant", "one_to_many", "Order"),
         }
 
+    def test_a_container_does_not_pick_its_owner_or_its_notes(self) -> None:
+        """Restaurants "added to orders" own them; notes on a collection are its own."""
+        assert _links("Customers add restaurants to their orders.") == {
+            ("Restaurant", "one_to_many", "Order")
+        }
+        links = _links("Users collect recipes in collections and attach notes to collections.")
+        assert ("Collection", "many_to_many", "Recipe") in links
+        assert ("Collection", "one_to_many", "Note") in links
+
     def test_a_thing_nothing_links_is_part_of_the_hub(self) -> None:
         """Experiments with variables and outcomes: both belong to the experiment."""
         links = _links(
