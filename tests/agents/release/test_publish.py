@@ -6,14 +6,18 @@ behind it). No Prefect here: the flow-level rules are in tests/flows/test_releas
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import logging
 import tarfile
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import boto3
 import pytest
 from git import Repo
 
@@ -36,7 +40,8 @@ from core.errors import ApprovalDenied
 from services.bundle import sha256_of
 from services.git import GitPublisher
 from services.github import GitHubService
-from tests.emulated import Emulated
+from services.storage import StorageClients
+from tests.emulated import BUCKET, FAKE_AWS, Emulated
 from tests.fake_github import FakeState, fake_github, refuse_pushes
 from tests.git_servers import make_project
 
@@ -414,3 +419,77 @@ class TestCanary:
         assert all(TOKEN not in body for body in github.bodies)
         for key in emulated_s3.keys(f"canary/{name}"):
             assert secret not in emulated_s3.get(key)
+
+
+class FlakyProxy(BaseHTTPRequestHandler):
+    """Forwards to moto; answers the first ``failures`` object PUTs with HTTP 500."""
+
+    target: str
+    failures: list[int]
+    puts: list[str]
+
+    def _forward(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if self.command == "PUT":
+            self.puts.append(self.path)
+            if self.failures[0] > 0:
+                self.failures[0] -= 1
+                error = b"<Error><Code>InternalError</Code><Message>boom</Message></Error>"
+                self.send_response(500)
+                self.send_header("Content-Length", str(len(error)))
+                self.end_headers()
+                self.wfile.write(error)
+                return
+        host, port = self.target.split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+        connection.request(self.command, self.path, body=body, headers=headers)
+        answer = connection.getresponse()
+        data = answer.read()
+        self.send_response(answer.status)
+        for key, value in answer.getheaders():
+            if key.lower() not in ("content-length", "transfer-encoding", "connection"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_PUT = do_HEAD = do_POST = _forward  # noqa: N815 - http.server names
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class TestTransientFailures:
+    def test_an_s3_500_twice_is_retried_and_the_release_completes(
+        self, tmp_path: Path, name: str, git: GitPublisher, s3_endpoint: str, emulated_s3: Emulated
+    ) -> None:
+        """moto behind a proxy that fails the first two PUTs with 500: both objects land."""
+        puts: list[str] = []
+        handler = type(
+            "Proxy",
+            (FlakyProxy,),
+            {"target": s3_endpoint.removeprefix("http://"), "failures": [2], "puts": puts},
+        )
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            client = boto3.client(
+                "s3",
+                endpoint_url=f"http://127.0.0.1:{server.server_address[1]}",
+                region_name="us-east-1",
+                **FAKE_AWS,
+            )
+            bundle = BundlePlan(clients=StorageClients(s3=client), prefix=f"s3://{BUCKET}/flaky")
+            result = release(
+                report(), approval(), plan(project(tmp_path / "p"), name, git, bundle=bundle)
+            )
+        finally:
+            server.shutdown()
+            server.server_close()
+        assert {s.name: s.status for s in result.steps}["upload"] == "done"
+        archive = f"/{BUCKET}/flaky/{name}/v0.1.0/{name}-v0.1.0.tar.gz"
+        assert puts.count(archive) == 3  # two 500s, then the upload
+        assert len(emulated_s3.keys(f"flaky/{name}/")) == 2
