@@ -130,15 +130,16 @@ class KubernetesDeployer:
         logger.info("Applied %s/%s in %s", kind, name, self.namespace)
 
     def wait_rollout(self, name: str) -> str:
-        """ "" once the Deployment's new replicas are all updated and available, else why not."""
+        """Empty once every new replica is updated and available, else why not (a sentence)."""
         apps = k8s.AppsV1Api(self.api)
 
         def done(deployment: k8s.V1Deployment) -> bool:
-            spec, status = deployment.spec, deployment.status
+            spec, status, meta = deployment.spec, deployment.status, deployment.metadata
+            generation = meta.generation if meta is not None else None
             wanted = spec.replicas if spec.replicas is not None else 1
             return bool(
                 status is not None
-                and (status.observed_generation or 0) >= (deployment.metadata.generation or 0)
+                and (status.observed_generation or 0) >= (generation or 0)
                 and (status.updated_replicas or 0) == wanted
                 and (status.available_replicas or 0) == wanted
             )
