@@ -6,7 +6,7 @@ the release task loads the release targets (``load_bundle_plan``, ``load_github_
 
 from blocks.git_remote import GitRemote, load_remote_url
 from blocks.llm_backend import LLMBackend, load_llm_spec
-from blocks.release_loading import load_bundle_plan, load_github_plan
+from blocks.release_loading import load_bundle_plan, load_github_plan, load_kubernetes_deployer
 from blocks.release_targets import (
     AwsReleaseTarget,
     AzureReleaseTarget,
@@ -25,6 +25,7 @@ __all__ = [
     "LLMBackend",
     "load_bundle_plan",
     "load_github_plan",
+    "load_kubernetes_deployer",
     "load_llm_spec",
     "load_remote_url",
 ]

@@ -10,9 +10,11 @@ from blocks.release_targets import (
     AzureReleaseTarget,
     GcpReleaseTarget,
     GitHubTarget,
+    KubernetesTarget,
 )
 from core.errors import InvalidRequest
 from services.github import GitHubService
+from services.kubernetes_deploy import KubernetesDeployer, client_from_kubeconfig
 
 _BY_CLOUD: dict[str, Any] = {
     "aws": AwsReleaseTarget,
@@ -61,3 +63,16 @@ def load_github_plan(block_name: str) -> GitHubPlan | None:
         token=token.get_secret_value(), owner=target.owner, api_url=target.api_url
     )
     return GitHubPlan(service=service, visibility=target.visibility)
+
+
+def load_kubernetes_deployer(block_name: str) -> KubernetesDeployer | None:
+    """The cluster and namespace of the ``KubernetesTarget`` block ``block_name`` ("" = none).
+
+    Raises:
+        InvalidRequest: no such block, or its kubeconfig cannot be used.
+    """
+    if not block_name:
+        return None
+    target: KubernetesTarget = _load(KubernetesTarget, block_name)
+    api = client_from_kubeconfig(target.kubeconfig.get_secret_value(), context=target.context)
+    return KubernetesDeployer(api=api, namespace=target.namespace)

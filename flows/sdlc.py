@@ -14,7 +14,13 @@ from prefect.states import Failed, State
 
 from agents.llm import Ledger
 from agents.release import ApprovalRules
-from blocks import load_bundle_plan, load_github_plan, load_llm_spec, load_remote_url
+from blocks import (
+    load_bundle_plan,
+    load_github_plan,
+    load_kubernetes_deployer,
+    load_llm_spec,
+    load_remote_url,
+)
 from core.contracts import (
     CloudProvider,
     PipelineOutcome,
@@ -45,7 +51,7 @@ def sdlc_pipeline(
     approval_timeout: int = 3600,
     approval_mode: Literal["pause", "suspend"] = "pause",
     review_rounds: int = 2,
-    deploy_target: Literal["local", "gitops", "none"] = "local",
+    deploy_target: Literal["local", "kubernetes", "gitops", "none"] = "local",
     keep_deployment_running: bool = True,
     llm_block: str = "",
     git_block: str = "",
@@ -54,6 +60,7 @@ def sdlc_pipeline(
     azure_block: str = "",
     github_block: str = "",
     release_block: str = "",
+    kubernetes_block: str = "",
     approvers: list[str] | None = None,
     four_eyes: bool = False,
     requested_by: str = "",
@@ -73,8 +80,9 @@ def sdlc_pipeline(
         approval_timeout: Seconds to wait for the approval form before giving up.
         approval_mode: ``pause`` keeps the worker waiting; ``suspend`` frees it.
         review_rounds: How many repair rounds a blocking review may trigger.
-        deploy_target: ``local`` starts the approved app here; ``gitops`` only pushes (the
-            bundle's Argo CD Application deploys it); ``none`` only publishes.
+        deploy_target: ``local`` starts the approved app here; ``kubernetes`` applies the kit
+            to ``kubernetes_block``'s cluster; ``gitops`` only pushes (the bundle's Argo CD
+            Application deploys it); ``none`` only publishes.
         keep_deployment_running: Leave the local deployment running after its health check.
         llm_block: Name of an ``LLMBackend`` block; empty means ``AG2_SDLC_LLM*`` settings.
         git_block: Name of a ``GitRemote`` block; empty means a local bare repository.
@@ -85,6 +93,7 @@ def sdlc_pipeline(
             request on a re-release), run CI. Empty: ``git_block`` or a local bare repository.
         release_block: The cloud's release target block (``AwsReleaseTarget``,
             ``GcpReleaseTarget`` or ``AzureReleaseTarget``) whose bucket gets the bundle.
+        kubernetes_block: A ``KubernetesTarget`` block (kubeconfig, context, namespace).
         approvers: Who may approve (empty: anyone named on the form).
         four_eyes: Refuse an approval by ``requested_by``.
         requested_by: Who started the run (set by the CLI, the API or the launcher).
@@ -122,6 +131,8 @@ def sdlc_pipeline(
         # Bad release blocks are said now, not after an approver has spent time on the form.
         load_github_plan(github_block)
         load_bundle_plan(cloud_provider, release_block)
+        if deploy_target == "kubernetes" and load_kubernetes_deployer(kubernetes_block) is None:
+            raise InvalidRequest("deploy_target kubernetes needs a kubernetes_block.")
     except InvalidRequest as exc:
         return Failed(message=str(exc))
     annotate_span(**{"ag2_sdlc.project": req.project_name})
@@ -142,6 +153,7 @@ def sdlc_pipeline(
         cloud=cloud_provider,
         github_block=github_block,
         release_block=release_block,
+        kubernetes_block=kubernetes_block,
         approvers=gate.rules.approvers,
         four_eyes=four_eyes,
         run_url=run_url(),

@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from agents import release
 from agents.llm import BackendSpec
 from agents.rendering import default_renderer, md_text
-from blocks import load_bundle_plan, load_github_plan
+from blocks import load_bundle_plan, load_github_plan, load_kubernetes_deployer
 from core.contracts import (
     AnalysisResult,
     Approval,
@@ -52,6 +52,7 @@ class ReleaseConfig:
     cloud: str = "local"
     github_block: str = ""
     release_block: str = ""
+    kubernetes_block: str = ""
     approvers: tuple[str, ...] = ()
     four_eyes: bool = False
     run_url: str = ""
@@ -76,7 +77,13 @@ def release_project(
     sandbox = Sandbox(cache_dir=settings.uv_cache_dir, timeout=settings.sandbox_timeout)
     rules = release.ApprovalRules(approvers=config.approvers, four_eyes=config.four_eyes)
     deploy = None
-    if options.deploy_target == "local":
+    cluster = load_kubernetes_deployer(config.kubernetes_block)
+    if options.deploy_target == "kubernetes" and cluster is not None:
+
+        def deploy(directory: Path) -> DeploymentStatus:
+            return cluster.deploy(directory / "k8s", health_path=health_path)
+
+    elif options.deploy_target == "local":
         deployer = LocalDeployer(state_dir=settings.deployments_dir, sandbox=sandbox)
 
         def deploy(directory: Path) -> DeploymentStatus:

@@ -218,3 +218,37 @@ class TestApprovalRulesInTheFlow:
             "mallory is not one of the approvers (bob, carol); nothing was published."
         )
         assert not published(name)
+
+
+class TestKubernetesTarget:
+    """deploy_target=kubernetes applies the released kit to the KubernetesTarget's cluster
+    (FakeKubernetes, our recorded fake) and reports its health; the kubeconfig's token stays
+    in the block."""
+
+    def test_the_kit_is_applied_rolled_out_and_healthy(self) -> None:
+        from blocks import KubernetesTarget
+        from tests.fake_kubernetes import fake_kubernetes
+
+        canary = "canary" + uuid.uuid4().hex
+        name = "library-k8s"
+        with fake_kubernetes(token=canary) as cluster:
+            KubernetesTarget(kubeconfig=cluster.kubeconfig(), namespace="library-staging").save(
+                "cluster-fake", overwrite=True
+            )
+            run = Run(
+                request=REQUEST,
+                project_name=name,
+                deploy_target="kubernetes",
+                kubernetes_block="cluster-fake",
+            )
+            paused = run.wait_paused()
+            resume_flow_run(paused.id, run_input={"approved": True, "reviewer": "alice"})
+            state = run.finish()
+        assert state.is_completed(), state.message
+        status = state.result().release.deployment_status
+        assert status.target == "kubernetes"
+        assert status.status == "healthy", status.detail
+        kinds = {path.split("/")[-2] for method, path, _ in cluster.requests if method == "PATCH"}
+        assert {"deployments", "services", "configmaps"} <= kinds
+        assert all(ns == "library-staging" for ns, _, _ in cluster.objects)
+        assert canary not in _logs_and_artifacts(paused.id)
