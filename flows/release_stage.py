@@ -54,7 +54,9 @@ def approve_and_release(
     logger = get_run_logger()
     name, validation = req.project_name, outcome.validation
     ready = validation.validation_results.ready_for_deployment
-    if approval.notifier is not None:
+    # A suspended run replays from the top once resumed: the approvers heard about it already.
+    replay = approval.mode == "suspend" and (flow_run.run_count or 0) > 1
+    if approval.notifier is not None and not replay:
         notify_approvers(
             approval.notifier,
             name=name,
