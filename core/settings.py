@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     server_port: int = Field(4200, ge=1024, le=65535, description="Local Prefect server port.")
     uv_cache: Path | None = Field(None, description="uv cache for generated projects' installs.")
     sandbox_timeout: int = Field(600, ge=10, description="Seconds generated code may run.")
+    unsafe_exec: bool = Field(
+        False, description="Run generated code without bubblewrap where it is missing (unsafe)."
+    )
 
     @cached_property
     def data_home(self) -> Path:
