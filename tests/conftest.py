@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The storage emulators' session fixtures, shared by every test directory.
+pytest_plugins = ["tests.emulated"]
+
 # Keep every session's workspaces, git remotes and deployments out of the user's home.
 _SESSION_HOME_KEY = "AG2_SDLC_HOME"
 

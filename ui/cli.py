@@ -7,6 +7,7 @@ import, so the local server's environment must be in place first.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
@@ -77,7 +78,19 @@ def _parameters(args: argparse.Namespace) -> dict[str, Any]:
         cloud=args.cloud,
         kind=args.kind,
     )
-    return pipeline_parameters(request, deploy=args.deploy, approval_timeout=args.approval_timeout)
+    return pipeline_parameters(
+        request,
+        deploy=args.deploy,
+        approval_timeout=args.approval_timeout,
+        requested_by=_os_user(),  # for the four-eyes rule
+    )
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return ""
 
 
 def _ask_terminal(run_id: UUID) -> None:
