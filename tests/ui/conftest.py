@@ -178,7 +178,8 @@ def released(api: RestApi) -> str:
     started = api.client.post(
         "/api/workflow/execute",
         json={"input_type": "text", "input_data": "A recipe API where recipes have a title, a "
-              "cuisine and servings.", "project_name": API_PROJECT, "deploy": "none"},
+              "cuisine and servings.", "project_name": API_PROJECT, "deploy": "none",
+              "requested_by": "carol"},
     )  # fmt: skip
     assert started.status_code == 202, started.text
     run_id = str(started.json()["workflow_id"])
