@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from core.errors import ToolFailed
 from core.settings import Settings
+from ui.pools import ensure_pools, project_config
 from ui.server import prefect_executable, start_worker
 
 logger = logging.getLogger(__name__)
@@ -48,21 +50,48 @@ def deployed_from_here(name: str = DEPLOYMENT) -> bool:
     return str(PROJECT_ROOT) in json.dumps(deployment.pull_steps or [])
 
 
-def deploy(settings: Settings, server_env: dict[str, str], *, force: bool = True) -> int:
-    """Create the work pool, register blocks, deploy prefect.yaml, start a worker.
+def deploy(
+    settings: Settings,
+    server_env: dict[str, str],
+    *,
+    force: bool = True,
+    workers: int = 1,
+    result_storage: str = "",
+) -> int:
+    """Create the work pools, register blocks, deploy prefect.yaml, start process workers.
 
-    Returns the worker's process id. With ``force=False`` the deploy steps are skipped when
-    the deployment already exists for this checkout (the worker is still started if it is not
-    running).
+    Args:
+        settings: The data home (pid and log files of the workers).
+        server_env: The Prefect API to deploy to, usually ``LocalServer.environment()``.
+        force: Deploy even when the deployment exists for this checkout (else only start the
+            worker if it is not running).
+        workers: How many process workers poll the local pool (``worker``, ``worker-2``, ...).
+        result_storage: A storage block slug (``s3-bucket/NAME``, ``gcs-bucket/NAME``,
+            ``azure-blob-storage-container/NAME``) for the workers' task results, so a run
+            retried by another worker finds its finished agents' results; "" keeps Prefect's
+            local storage.
+
+    Returns:
+        The first worker's process id.
     """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     env = {**os.environ, **server_env}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("PREFECT_WORKER_QUERY_SECONDS", "2")
+    if result_storage:
+        env["PREFECT_RESULTS_DEFAULT_STORAGE_BLOCK"] = result_storage
     if force or not deployed_from_here():
-        pools = _prefect(["work-pool", "ls"], env=env)
-        if WORK_POOL not in pools:
-            _prefect(["work-pool", "create", WORK_POOL, "--type", "process"], env=env)
+        with temporary_settings(updates={PREFECT_API_URL: env["PREFECT_API_URL"]}):
+            asyncio.run(ensure_pools(project_config()))
         _prefect(["block", "register", "-m", "blocks"], env=env)
         _prefect(["deploy", "--all"], env=env, timeout=300)
         logger.info("Deployed %s from %s", DEPLOYMENT, PROJECT_ROOT / "prefect.yaml")
-    return start_worker(settings=settings, pool=WORK_POOL, api_url=env["PREFECT_API_URL"], env=env)
+    names = ["worker"] + [f"worker-{number}" for number in range(2, workers + 1)]
+    pids = [
+        start_worker(
+            settings=settings, pool=WORK_POOL, api_url=env["PREFECT_API_URL"], env=env, name=name
+        )
+        for name in names
+    ]
+    return pids[0]
