@@ -78,13 +78,13 @@ def deploy_command(args: argparse.Namespace) -> int:
         )
     settings = get_settings()
     connect(settings, start=True)
-    pid = deploy(
+    pids = deploy(
         settings,
         LocalServer(settings).environment(),
         workers=args.workers,
         result_storage=args.result_storage,
     )
-    _note(f"Deployed sdlc-pipeline/default; {args.workers} worker(s), the first is pid {pid}.")
+    _note(f"Deployed sdlc-pipeline/default; worker pid(s) {', '.join(map(str, pids))}.")
     return 0
 
 

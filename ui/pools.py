@@ -35,6 +35,13 @@ _DATA_HOME_VARIABLES: dict[str, Any] = {
     },
 }
 
+_RESOURCE_DEFAULTS = {
+    "cpu_request": "500m",
+    "memory_request": "1Gi",
+    "cpu_limit": "2",
+    "memory_limit": "4Gi",
+}
+
 
 def project_config(path: Path = PROJECT_FILE) -> dict[str, Any]:
     """prefect.yaml as a mapping (aliases resolved)."""
@@ -63,7 +70,11 @@ def kubernetes_base_job_template() -> dict[str, Any]:
     from prefect_kubernetes.worker import KubernetesWorker
 
     template = copy.deepcopy(KubernetesWorker.get_default_base_job_template())
-    template["variables"]["properties"].update(copy.deepcopy(_DATA_HOME_VARIABLES))
+    variables = template["variables"]["properties"]
+    variables.update(copy.deepcopy(_DATA_HOME_VARIABLES))
+    # Prefect's template leaves these unset, which renders `cpu: null`: a Job the schema refuses.
+    for name, default in _RESOURCE_DEFAULTS.items():
+        variables[name]["default"] = default
     job = template["job_configuration"]["job_manifest"]["spec"]
     pod = job["template"]["spec"]
     # Prefect's template puts these Job fields in the pod spec, where a strict schema check
