@@ -10,9 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/opt/ag2-sdlc \
     AG2_SDLC_HOME=/home/worker/.ag2-sdlc
 
-# git commits and pushes the generated projects.
+# git commits and pushes the generated projects; bubblewrap confines the generated code the
+# reviewer runs (as the non-root worker it needs user namespaces on the node).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends git=1:2.39.5-0+deb12u3 \
+       bubblewrap=0.8.0-2+deb12u1 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 worker \

@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 CHECKOV_VERSION := 3.3.30
+SUDO := $(shell test "$$(id -u)" -eq 0 || echo sudo)
 
-.PHONY: install lint test test-llm demo bench clean browser postgres
+.PHONY: install lint test test-llm demo bench clean browser bubblewrap postgres
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,12 +28,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-install: $(STAMP) node_modules/.package-lock.json $(CHECKOV_STAMP)
+# bubblewrap confines generated code (tests, the boot check, pipeline commands); Debian's package.
+bubblewrap:
+	command -v bwrap >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq bubblewrap >/dev/null; }
+
+install: $(STAMP) node_modules/.package-lock.json $(CHECKOV_STAMP) bubblewrap
 
 # Headless Chromium for the launcher's browser test: Debian's package, driven by Playwright's
 # Python package through executable_path (never `playwright install`, which downloads a build).
 CHROMIUM ?= /usr/bin/chromium
-SUDO := $(shell test "$$(id -u)" -eq 0 || echo sudo)
 browser:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
@@ -78,6 +82,7 @@ bench: install postgres
 	$(BIN)/python -m bench.srdd
 	$(BIN)/python -m bench.devops
 	$(BIN)/python -m bench.ui
+	$(BIN)/python -m bench.review
 	$(BIN)/python -m bench.concurrency
 
 clean:

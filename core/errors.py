@@ -9,6 +9,7 @@ builtin it resembles, so callers that only know the builtin still catch it::
     ├── ToolFailed(RuntimeError)          an external tool (uv, ruff, git, ...) failed to run
     │   └── ToolUnavailable               a checking tool is not installed here: not checked
     ├── SandboxTimeout(TimeoutError)      generated code ran past its time limit
+    ├── SandboxUnavailable(RuntimeError)  no sandbox here, and unsafe execution was not allowed
     ├── PublishError(RuntimeError)        git push, upload or deployment failed
     ├── ApprovalDenied(RuntimeError)      the human rejected the release, or never answered
     ├── ModelUnavailable(RuntimeError)    a configured LLM backend failed (bad key, unknown
@@ -41,6 +42,10 @@ class ToolUnavailable(ToolFailed):
 
 class SandboxTimeout(TimeoutError, Ag2SdlcError):
     """Generated code did not finish within its time limit."""
+
+
+class SandboxUnavailable(RuntimeError, Ag2SdlcError):
+    """Generated code would run unconfined: no bubblewrap, and AG2_SDLC_UNSAFE_EXEC is unset."""
 
 
 class PublishError(RuntimeError, Ag2SdlcError):

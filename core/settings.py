@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     )
     uv_cache: Path | None = Field(None, description="uv cache for generated projects' installs.")
     sandbox_timeout: int = Field(600, ge=10, description="Seconds generated code may run.")
+    unsafe_exec: bool = Field(
+        False, description="Run generated code without bubblewrap where it is missing (unsafe)."
+    )
 
     @cached_property
     def data_home(self) -> Path:

@@ -14,16 +14,22 @@ from pathlib import Path
 from prefect import get_run_logger
 
 from agents.llm import BackendSpec, Ledger
-from core.contracts import GeneratedCode, PipelineOutcome, PipelineRequest, ReviewReport
+from core.contracts import (
+    GeneratedCode,
+    PipelineOutcome,
+    PipelineRequest,
+    RepairResult,
+    ReviewReport,
+)
 from core.locations import parse_location
 from core.settings import get_settings
 from services.workspace import Workspace
 from tasks.analyzer import analyze_request, publish_analysis
-from tasks.code_generator import generate_code, publish_code, repair_code
+from tasks.code_generator import generate_code, publish_code
 from tasks.common import ArtifactPublisher, publish_llm_usage
 from tasks.csv_source import fetch_csv_task
 from tasks.devops import build_deployment, publish_deployment
-from tasks.reviewer import publish_review, review_code
+from tasks.reviewer import publish_review, repair_code, review_code
 from tasks.validator import publish_validation, validate_release
 
 
@@ -60,19 +66,33 @@ def review_until_clean(
     llm: BackendSpec,
     ledger: Ledger,
 ) -> tuple[GeneratedCode, ReviewReport]:
-    """Review, and repair while the review blocks, at most ``rounds`` times."""
+    """Review, and repair while the review blocks, at most ``rounds`` times; each repaired
+    project is reviewed again from scratch and the last review decides. Its report carries
+    every round's changes (with diffs) and refused patches."""
     review = review_code.with_options(refresh_cache=not Path(env_dir).is_dir())
     ledger.ensure_room("reviewer")
     report = review(code, env_dir, llm, run_tests)
     ledger.record("reviewer", report.llm)
+    repairs: list[RepairResult] = []
     for _ in range(rounds):
         if not report.is_blocking:
             break
-        code = repair_code(code, report)
+        ledger.ensure_room("code-repair")
+        code, repaired = repair_code(code, report, llm)
+        ledger.record("code-repair", repaired.llm)
+        repairs.append(repaired)
         ledger.ensure_room("reviewer")
         report = review(code, env_dir, llm, run_tests)
         ledger.record("reviewer", report.llm)
-    return code, report
+    changes = [change for repaired in repairs for change in repaired.changes]
+    rejected = [patch for repaired in repairs for patch in repaired.rejected_patches]
+    return code, report.model_copy(
+        update={
+            "changes": changes[-60:],
+            "refactored_files": sorted({change.path for change in changes})[:200],
+            "rejected_patches": rejected[-20:],
+        }
+    )
 
 
 def _local_request(

@@ -1,4 +1,4 @@
-"""Prefect wrappers of the Code Generator agent (first generation and repair rounds)."""
+"""Prefect wrappers of the Code Generator agent."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from agents import generator
 from agents.llm import BackendSpec
 from agents.rendering import default_renderer
-from core.contracts import AnalysisResult, GeneratedCode, ReviewReport
+from core.contracts import AnalysisResult, GeneratedCode
 from tasks.common import agent_task, publish
 
 
@@ -30,12 +30,6 @@ def generate_code(
         spec=llm,
         csv_path=Path(csv_path) if csv_path else None,
     )
-
-
-@agent_task("code-repair", retries=1)
-def repair_code(code: GeneratedCode, report: ReviewReport) -> GeneratedCode:
-    """Fix what the review found blocking, then hand the project back for another review."""
-    return generator.repair(code, report)
 
 
 def publish_code(project_name: str, code: GeneratedCode) -> list[str]:

@@ -76,7 +76,13 @@ def review_command(args: argparse.Namespace) -> BaseModel:
         sandbox=Sandbox(cache_dir=settings.uv_cache_dir, timeout=settings.sandbox_timeout),
         env_dir=settings.data_home / "review-envs" / env_key,
         run_tests=not args.no_tests,
+        fuzz=not args.no_fuzz,
     )
+
+
+def review_exit_status(report: BaseModel) -> int:
+    """1 when the review blocks the release (a blocking finding or a failed test), else 0."""
+    return 1 if getattr(report, "is_blocking", False) else 0
 
 
 def devops_command(args: argparse.Namespace) -> BaseModel:
@@ -122,10 +128,13 @@ def add_agent_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     generate.add_argument("--csv", help="The plan's CSV file: its first rows become test data.")
     generate.set_defaults(agent=generate_command)
 
-    review = commands.add_parser("review", help="Review any Python project directory.")
+    review = commands.add_parser(
+        "review", help="Review any Python project directory; exit 1 if the review blocks."
+    )
     review.add_argument("directory")
     review.add_argument("--no-tests", action="store_true", help="Skip running its tests.")
-    review.set_defaults(agent=review_command)
+    review.add_argument("--no-fuzz", action="store_true", help="Skip fuzzing its OpenAPI.")
+    review.set_defaults(agent=review_command, exit_status=review_exit_status)
 
     devops = commands.add_parser("devops", help="Write and check deployment files.")
     devops.add_argument("directory")

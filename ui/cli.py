@@ -242,11 +242,12 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(args, "agent"):
             exporting = configure_tracing()  # OTEL_EXPORTER_OTLP_ENDPOINT set: spans go there
             try:
-                _emit(args.agent(args).model_dump(mode="json"))
+                result = args.agent(args)
+                _emit(result.model_dump(mode="json"))
             finally:
                 if exporting:
                     flush_traces()
-            return 0
+            return int(args.exit_status(result)) if hasattr(args, "exit_status") else 0
         return int(args.handler(args))
     except Ag2SdlcError as exc:
         _note(f"ag2-sdlc: {exc}")

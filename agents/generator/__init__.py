@@ -3,7 +3,7 @@
 from agents.generator.code_stats import scan_project
 from agents.generator.data import SAMPLE_FILE
 from agents.generator.design import CodeDesign, ResourceDesign, design_for
-from agents.generator.generator import generate, repair
+from agents.generator.generator import generate, rescan
 from agents.generator.pins import PINS_BY_KIND, PIPELINE_COMMANDS, RUFF_PIN, tech_stack_of
 
 __all__ = [
@@ -15,7 +15,7 @@ __all__ = [
     "ResourceDesign",
     "design_for",
     "generate",
-    "repair",
+    "rescan",
     "scan_project",
     "tech_stack_of",
 ]

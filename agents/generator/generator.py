@@ -20,7 +20,7 @@ from agents.generator.design import CodeDesign, ResourceSpec, design_for, resour
 from agents.generator.pins import PINS_BY_KIND, RUFF_PIN, tech_stack_of
 from agents.llm import BackendSpec, consult_sync, register
 from agents.rendering import Renderer, TemplateContext, default_renderer
-from core.contracts import AnalysisResult, GeneratedCode, ReviewReport
+from core.contracts import AnalysisResult, GeneratedCode
 from core.errors import ToolFailed
 from services import linters
 
@@ -110,22 +110,16 @@ def generate(
     )
 
 
-def repair(code: GeneratedCode, report: ReviewReport) -> GeneratedCode:
-    """Second chance after a blocking review: apply ruff's safe fixes and format the project.
+def rescan(code: GeneratedCode) -> GeneratedCode:
+    """The project re-counted on disk after a repair round, with ``repair_round`` one higher.
 
     Args:
         code: The generated project as last reported.
-        report: The review that blocked it.
 
     Returns:
-        The project re-counted on disk, with ``repair_round`` one higher.
+        Its files and statistics as they are now.
     """
-    project_dir = Path(code.project_path)
-    blocking = len(report.blocking_findings)
-    logger.info("repair round %d: %d blocking findings", code.repair_round + 1, blocking)
-    linters.ruff_fix(project_dir)
-    linters.ruff_format(project_dir)
-    files, stats = scan_project(project_dir)
+    files, stats = scan_project(Path(code.project_path))
     update = {"generated_files": files, "code_statistics": stats}
     return GeneratedCode.model_validate(
         {**code.model_dump(), **update, "repair_round": code.repair_round + 1}

@@ -9,8 +9,10 @@ _COMMON = {"pydantic": "2.14.3", "pydantic-settings": "2.16.3", "pytest": "9.2.0
 _ASGI = {"fastapi": "0.165.0", "uvicorn": "0.54.0", "httpx": "0.28.1"}
 # The PostgreSQL driver: deployed to a cloud, the app's DATABASE_URL is postgresql+psycopg://.
 _POSTGRES = {"psycopg": "3.3.9", "psycopg-binary": "3.3.9"}
+# Kinds that serve an OpenAPI schema ship schemathesis' property test of their own contract.
+_CONTRACT = {"schemathesis": "4.32.5"}
 PINS_BY_KIND: dict[ProjectKind, dict[str, str]] = {
-    "rest_api": {**_ASGI, "sqlalchemy": "2.1.9", **_POSTGRES, **_COMMON},
+    "rest_api": {**_ASGI, "sqlalchemy": "2.1.9", **_POSTGRES, **_COMMON, **_CONTRACT},
     "web_app": {
         "flask": "3.1.3",
         "flask-wtf": "1.3.0",
@@ -28,6 +30,7 @@ PINS_BY_KIND: dict[ProjectKind, dict[str, str]] = {
         "numpy": "2.4.6",
         **_ASGI,
         **_COMMON,
+        **_CONTRACT,
     },
     # Prefect 3.8's own server (used by its test harness) needs fastapi < 0.151.
     "etl_pipeline": {
@@ -36,8 +39,9 @@ PINS_BY_KIND: dict[ProjectKind, dict[str, str]] = {
         "uvicorn": "0.54.0",
         "httpx": "0.28.1",
         **_COMMON,
+        **_CONTRACT,
     },
-    "microservices": {**_ASGI, "sqlalchemy": "2.1.9", **_POSTGRES, **_COMMON},
+    "microservices": {**_ASGI, "sqlalchemy": "2.1.9", **_POSTGRES, **_COMMON, **_CONTRACT},
 }  # fmt: skip - one kind per block reads better than one package per line
 RUFF_PIN = "0.17.6"
 # How pipeline kinds run end to end on their sample data (arguments to the project's python).

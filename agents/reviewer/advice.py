@@ -7,10 +7,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from agents.reviewer.suite import FAILED_TEST
+from agents.reviewer.score import FAILED_TEST
 from core.contracts import Contract, Finding, Text
 
 _MOVE_TO_ENV = "Move the hard-coded secret in {at} to an environment variable read as a SecretStr."
+_HASH_ADVICE = "Hash passwords in {at} with hashlib.scrypt or argon2, not MD5."
 _SHELL_ADVICE = "Call subprocess in {at} with an argument list and shell=False."
 _ADVICE = {
     "S102": "Remove exec() in {at}; call the intended code directly.",
@@ -25,6 +26,12 @@ _ADVICE = {
     "F821": "Define or import the missing name in {at}: {message}.",
     "F811": "Remove the duplicate definition in {at}: {message}.",
     "B006": "Default to None in {at} and create the mutable value inside the function.",
+    "secret": _MOVE_TO_ENV, "S324": _HASH_ADVICE, "B324": _HASH_ADVICE,
+    "XSS001": "Render request data in {at} through an autoescaped template, never Markup().",
+    "hanging-test": "Make the test in {at} finish: it hung past the per-test time limit.",
+    "unknown-package": "Remove or replace the requirement in {at}: {message}.",
+    "CC": "Split the function at {at} into smaller ones: {message}.",
+    "ST101": "Fix the server error the fuzzer found ({message}).",
 }  # fmt: skip - rules sharing advice stay on one line
 
 

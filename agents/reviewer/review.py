@@ -1,43 +1,34 @@
-"""Agent 3, the Code Reviewer: measure a generated project, then ask the model for advice.
+"""Agent 3, the Code Reviewer: measure a project, then ask the model for advice.
 
-Measured here, never taken from the model: compile and ruff findings, test counts, the score.
-Asked of the model (one AG2 call, schema-bounded): suggestions and performance tips.
+Measured here, never taken from the model: the static checks, the tests and their coverage, the
+API fuzzing, the score. Asked of the model (one AG2 call, schema-bounded): suggestions and
+performance tips. The static checks run while the environment installs and the tests run.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 import logging
+import tempfile
 from pathlib import Path
 
 from agents.llm import BackendSpec, consult_sync, register
 from agents.reviewer.advice import FileSize, ReviewInput, ReviewNarrative, narrative_for
-from agents.reviewer.suite import FAILED_TEST, SuiteOutcome, measure_tests
-from core.contracts import Finding, ReviewReport, ReviewResults
+from agents.reviewer.checks import requirements_of, static_checks
+from agents.reviewer.findings import merged, redacted
+from agents.reviewer.fuzz import fuzz_api
+from agents.reviewer.score import FORMULA, quality_score, score_parts
+from agents.reviewer.suite import REVIEW_TOOLS, TEST_TIMEOUT, SuiteOutcome, measure_tests
+from core.contracts import Finding, FuzzReport, ReviewReport, ReviewResults, ToolVersion
 from core.errors import InvalidRequest
 from services import linters
 from services.sandbox import Sandbox
 
 logger = logging.getLogger(__name__)
 
-
-def quality_score(findings: list[Finding], tests: SuiteOutcome) -> float:
-    """The code quality score, 0..100, from measured facts only.
-
-    ``100 - 25 * blocking findings - 15 * failed tests - min(30, 6 * high + 3 * medium + 1 * low
-    non-blocking findings) - 10 if no test ran``, clamped to 0..100. A failed test counts once
-    (its ``failed-test`` finding is not also counted as a blocking finding); ``info`` is free.
-    So 100 means: no finding above info, at least one test, every test passed.
-    """
-    static = [f for f in findings if f.code != FAILED_TEST]
-    blocking = sum(1 for f in static if f.blocking)
-    weights = {"high": 6, "medium": 3, "low": 1, "info": 0}
-    minor = sum(weights[f.severity] for f in static if not f.blocking)
-    untested = 10 if tests.passed + tests.failed == 0 else 0
-    score = 100 - 25 * blocking - 15 * tests.failed - min(30, minor) - untested
-    return round(min(100.0, max(0.0, float(score))), 1)
-
-
 register("reviewer", lambda data: narrative_for(ReviewInput.model_validate(data)))
+_LIMITS = {"issues_found": 200, "suggestions": 50, "security_warnings": 100, "performance_tips": 20}
 
 
 def _largest_files(project_dir: Path) -> list[FileSize]:
@@ -66,22 +57,28 @@ def _brief(
     )
 
 
+def _advice(text: str, bucket: str, code: str = "advice") -> Finding:
+    return Finding.model_validate(
+        {"tool": "reviewer", "path": "", "code": code, "message": text[:500], "severity": "info",
+         "bucket": bucket}
+    )  # fmt: skip - one finding's fields
+
+
 def _results(
-    findings: list[Finding], tests: SuiteOutcome, narrative: ReviewNarrative
+    findings: list[Finding], notes: list[str], narrative: ReviewNarrative
 ) -> ReviewResults:
-    """Findings sorted into the seed's buckets, with notes on what was not run or listed."""
-    security = [f for f in findings if linters.is_security_finding(f)]
-    issues = [f for f in findings if not linters.is_security_finding(f)]
-    notes = [tests.note] if tests.note else []
-    omitted = max(0, len(security) - 100) + max(0, len(issues) - 200)
+    """Findings in the seed's buckets; notes and the model's advice as info findings."""
+    advice = [_advice(note, "suggestions", "note") for note in notes]
+    advice += [_advice(text, "suggestions") for text in narrative.suggestions]
+    advice += [_advice(text, "performance_tips") for text in narrative.performance_tips]
+    buckets: dict[str, list[Finding]] = {name: [] for name in _LIMITS}
+    for item in [*findings, *advice]:
+        buckets[item.bucket].append(item)
+    omitted = sum(max(0, len(items) - _LIMITS[name]) for name, items in buckets.items())
     if omitted:
-        notes.append(f"{omitted} further findings are not listed; the worst are shown first.")
-    return ReviewResults(
-        issues_found=issues[:200],
-        security_warnings=security[:100],
-        suggestions=(notes + narrative.suggestions)[:20],
-        performance_tips=narrative.performance_tips,
-    )
+        note = f"{omitted} further findings are not listed; the worst are shown first."
+        buckets["suggestions"].insert(0, _advice(note, "suggestions", "note"))
+    return ReviewResults.model_validate({n: items[: _LIMITS[n]] for n, items in buckets.items()})
 
 
 def review(
@@ -91,15 +88,19 @@ def review(
     sandbox: Sandbox | None,
     env_dir: Path | None,
     run_tests: bool = True,
+    fuzz: bool = True,
+    test_timeout: int = TEST_TIMEOUT,
 ) -> ReviewReport:
-    """Review a generated project: static checks, its tests, a score, and the model's advice.
+    """Review a project: static checks, its tests with coverage, API fuzzing, a score, advice.
 
     Args:
-        project_dir: Root of the generated project.
+        project_dir: Root of the project (generated, or any Python project directory).
         spec: The LLM backend that writes suggestions and performance tips.
-        sandbox: Runs the project's tests; ``None`` skips them.
-        env_dir: The project's virtual environment for its tests; ``None`` skips them.
-        run_tests: Whether to run the project's tests at all.
+        sandbox: Runs the project's tests and app; ``None`` skips them.
+        env_dir: The project's virtual environment; ``None`` skips the tests and fuzzing.
+        run_tests: Whether to run the project's tests (and fuzz its API) at all.
+        fuzz: Whether to boot the app and fuzz its OpenAPI schema.
+        test_timeout: Seconds one test may run before it counts as hanging.
 
     Returns:
         The review; its ``is_blocking`` is true for any blocking finding or failed test.
@@ -109,29 +110,60 @@ def review(
     """
     if not project_dir.is_dir():
         raise InvalidRequest(f"The project directory {project_dir} does not exist.")
-    tests = measure_tests(project_dir, sandbox, env_dir, run_tests)
-    measured = (
-        linters.compile_check(project_dir)
-        + linters.ruff_check(project_dir)
-        + linters.bandit_check(project_dir)
-    )
-    findings = sorted(
-        measured + tests.findings,
-        key=lambda f: (not f.blocking, linters.SEVERITY_RANK[f.severity]),
-    )
-    score = quality_score(findings, tests)
-    brief = _brief(project_dir, findings, tests, score)
+    with tempfile.TemporaryDirectory(prefix="ag2-sdlc-review-") as scratch:
+        requirements = requirements_of(project_dir, Path(scratch))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            static = pool.submit(static_checks, project_dir, requirements)
+            tests, fuzzing = _dynamic(project_dir, sandbox, env_dir, requirements, run_tests,
+                                      fuzz=fuzz, test_timeout=test_timeout)  # fmt: skip
+            checked = static.result()
+    redact = functools.partial(linters.redact, known=checked.secrets)
+    found = merged(redacted([*checked.findings, *tests.findings, *fuzzing[1]], redact))
+    parts = score_parts(found, passed=tests.passed, failed=tests.failed, coverage=tests.coverage)
+    score = quality_score(parts)
     narrative, trace = consult_sync(
-        role="reviewer", payload=brief, schema=ReviewNarrative, spec=spec
-    )
-    logger.info(
-        "review: %d findings, %d failed tests, score %s", len(findings), tests.failed, score
-    )
+        role="reviewer", payload=_brief(project_dir, found, tests, score), schema=ReviewNarrative,
+        spec=spec,
+    )  # fmt: skip - one call
+    notes = [n for n in [tests.note, fuzzing[0].note, *checked.notes] if n]
+    logger.info("review: %d findings, %d failed tests, score %s", len(found), tests.failed, score)
     return ReviewReport(
-        review_results=_results(findings, tests, narrative),
+        review_results=_results(found, [redact(n) for n in notes], narrative),
         code_quality_score=score,
+        score_formula=FORMULA,
+        score_parts=parts,
         tests_passed=tests.passed,
         tests_failed=tests.failed,
-        tools=linters.tool_versions(),
+        coverage_percent=tests.coverage,
+        fuzzing=fuzzing[0],
+        sandbox=sandbox.describe() if sandbox is not None else None,
+        tools=[*linters.tool_versions(), *_test_tools()],
         llm=trace,
     )
+
+
+def _test_tools() -> list[ToolVersion]:
+    return [ToolVersion(name=f"{name} (in the project env)", version=pin)
+            for name, pin in REVIEW_TOOLS.items() if name != "pytest"]  # fmt: skip
+
+
+def _dynamic(
+    project_dir: Path,
+    sandbox: Sandbox | None,
+    env_dir: Path | None,
+    requirements: Path | None,
+    run_tests: bool,
+    *,
+    fuzz: bool,
+    test_timeout: int,
+) -> tuple[SuiteOutcome, tuple[FuzzReport, list[Finding]]]:
+    """The project's tests, then its booted API under schemathesis: both in the sandbox."""
+    skipped = FuzzReport(tool="schemathesis", ran=False, note="Fuzzing was not run.")
+    if not run_tests:
+        note = "Tests were not run (run_tests is off); run pytest before release."
+        return SuiteOutcome(note=note), (skipped, [])
+    tests = measure_tests(project_dir, sandbox, env_dir, requirements=requirements,
+                          redact=linters.redact, test_timeout=test_timeout)  # fmt: skip
+    if not (fuzz and tests.ran and sandbox is not None and env_dir is not None):
+        return tests, (skipped, [])
+    return tests, fuzz_api(project_dir, sandbox=sandbox, env_dir=env_dir, redact=linters.redact)

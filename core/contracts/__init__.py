@@ -51,7 +51,19 @@ from core.contracts.release import (
     ValidationResults,
 )
 from core.contracts.request import MAX_REQUEST_CHARS, PipelineRequest, RequestOptions, slugify
-from core.contracts.review import Finding, ReviewReport, ReviewResults, ToolVersion
+from core.contracts.review import (
+    Bucket,
+    CodeChange,
+    Finding,
+    FuzzReport,
+    RejectedPatch,
+    RepairResult,
+    ReviewReport,
+    ReviewResults,
+    SandboxRecord,
+    ScorePart,
+    ToolVersion,
+)
 from core.contracts.workflow import PipelineOutcome, WorkflowState
 
 __all__ = [
@@ -63,7 +75,9 @@ __all__ = [
     "Analysis",
     "AnalysisResult",
     "Approval",
+    "Bucket",
     "CloudProvider",
+    "CodeChange",
     "CodeStatistics",
     "Contract",
     "DatasetPlan",
@@ -75,6 +89,7 @@ __all__ = [
     "FieldType",
     "FileKind",
     "Finding",
+    "FuzzReport",
     "GateResult",
     "GeneratedCode",
     "GeneratedFile",
@@ -86,10 +101,14 @@ __all__ = [
     "PipelineRequest",
     "ProjectKind",
     "ProjectPlan",
+    "RejectedPatch",
     "ReleaseResult",
+    "RepairResult",
     "RequestOptions",
     "ReviewReport",
     "ReviewResults",
+    "SandboxRecord",
+    "ScorePart",
     "Severity",
     "ShortText",
     "Suppression",

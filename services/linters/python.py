@@ -7,7 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from core.contracts import Finding, Severity
+from core.contracts import Bucket, Finding, Severity
 from core.errors import ToolFailed
 from services.linters.tools import (
     SEVERITY_RANK,
@@ -78,6 +78,12 @@ def is_security_finding(finding: Finding) -> bool:
     return finding.tool == "bandit" or (finding.tool == "ruff" and finding.code.startswith("S"))
 
 
+def _bucket(found: Finding) -> Bucket:
+    if is_security_finding(found):
+        return "security_warnings"
+    return "performance_tips" if found.code.startswith("PERF") else "issues_found"
+
+
 def ruff_check(project_dir: Path) -> list[Finding]:
     """Run ruff with the security rules selected and map its diagnostics to findings.
 
@@ -120,7 +126,8 @@ def ruff_check(project_dir: Path) -> list[Finding]:
         line = int((item.get("location") or {}).get("row") or 0)
         severity, blocking = _ruff_severity(code, relative)
         message = str(item.get("message", ""))
-        findings.append(finding("ruff", relative, line, code, message, severity, blocking))
+        found = finding("ruff", relative, line, code, message, severity, blocking)
+        findings.append(found.model_copy(update={"bucket": _bucket(found)}))
     return bounded(findings)
 
 
@@ -163,7 +170,8 @@ def bandit_check(project_dir: Path) -> list[Finding]:
         code = str(item.get("test_id", ""))
         line = int(item.get("line_number") or 0)
         blocking = severity == "high" and confident
-        findings.append(finding("bandit", relative, line, code, message, severity, blocking))
+        found = finding("bandit", relative, line, code, message, severity, blocking)
+        findings.append(found.model_copy(update={"bucket": "security_warnings"}))
     findings.sort(key=lambda f: (not f.blocking, SEVERITY_RANK[f.severity]))
     return bounded(findings)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from core.contracts import Finding, Severity
 from core.errors import ToolFailed
+from services.linters.redaction import redact
 
 MAX_FINDINGS = 150
 SKIPPED_DIRS = frozenset(
@@ -40,14 +41,10 @@ SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2, "info": 3}
 def finding(
     tool: str, path: str, line: int, code: str, message: str, severity: Severity, blocking: bool
 ) -> Finding:
+    """A finding whose message is redacted: a tool's words never carry a secret out."""
     return Finding(
-        tool=tool,
-        path=path,
-        line=max(line, 0),
-        code=code[:120],
-        message=message[:500],
-        severity=severity,
-        blocking=blocking,
+        tool=tool, path=path, line=max(line, 0), code=code[:120], message=redact(message)[:500],
+        severity=severity, blocking=blocking, rules=[f"{tool}:{code}"[:120]] if code else [],
     )  # fmt: skip - keyword arguments grouped as a finding reads them
 
 

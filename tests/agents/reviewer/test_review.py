@@ -13,10 +13,10 @@ from agents.reviewer import (
     FAILED_TEST,
     ReviewInput,
     ReviewNarrative,
-    SuiteOutcome,
     narrative_for,
     quality_score,
     review,
+    score_parts,
 )
 from core.contracts import Finding, ReviewReport
 from core.errors import InvalidRequest
@@ -76,6 +76,22 @@ class TestCleanProject:
         assert report.llm.source == "offline"
 
 
+    def test_tests_run_when_the_requirements_do_not_list_pytest(
+        self, tmp_path: Path, sandbox: Sandbox
+    ) -> None:
+        """Test tools are the reviewer's: a project without pytest in its requirements is tested."""
+        project = _project(
+            tmp_path / "p",
+            {"requirements.txt": "", "calc/__init__.py": CALC, "tests/test_calc.py": PASSING_TEST},
+        )
+        report = _review(project, sandbox, tmp_path / "env")
+        assert (report.tests_passed, report.tests_failed) == (1, 0)
+        assert not report.is_blocking
+        assert report.coverage_percent == 100.0
+        assert report.sandbox is not None
+        assert report.sandbox.isolated
+
+
 class TestBlockingProjects:
     def test_failing_test_blocks_and_is_named(
         self, tmp_path: Path, sandbox: Sandbox, env_dir: Path
@@ -95,7 +111,7 @@ class TestBlockingProjects:
         [failure] = [f for f in report.review_results.issues_found if f.code == FAILED_TEST]
         assert failure.path == "tests/test_wrong.py"
         assert "test_add_wrong" in failure.message
-        assert any("test_add_wrong" in s for s in report.review_results.suggestions)
+        assert any("test_add_wrong" in s.message for s in report.review_results.suggestions)
         assert report.code_quality_score == 85.0
 
     def test_eval_and_hard_coded_password_are_blocking_security_warnings(
@@ -104,12 +120,13 @@ class TestBlockingProjects:
         """Security findings go to security_warnings, block, and get a concrete fix."""
         project = _project(tmp_path, {"app/x.py": INSECURE}, requirements=False)
         report = _review(project, None, None)
-        warnings = {f.code: f for f in report.review_results.security_warnings}
-        assert {"S307", "S105"} <= set(warnings)
-        assert (warnings["S307"].path, warnings["S307"].line) == ("app/x.py", 3)
+        warnings = {rule: f for f in report.review_results.security_warnings for rule in f.rules}
+        assert {"ruff:S307", "ruff:S105", "bandit:B105", "detect-secrets:secret"} <= set(warnings)
+        assert warnings["ruff:S105"] is warnings["detect-secrets:secret"]  # one finding, merged
+        assert (warnings["ruff:S307"].path, warnings["ruff:S307"].line) == ("app/x.py", 3)
         assert all(f.tool != "ruff" or f.code[0] != "S" for f in report.review_results.issues_found)
         assert report.is_blocking
-        suggestions = report.review_results.suggestions
+        suggestions = [s.message for s in report.review_results.suggestions]
         assert (
             "Replace eval() in app/x.py:3 with ast.literal_eval or explicit parsing." in suggestions
         )
@@ -148,7 +165,7 @@ class TestTestsNotRun:
         )
         report = _review(project, sandbox, tmp_path / "env")
         assert (report.tests_passed, report.tests_failed) == (0, 0)
-        assert "no requirements.txt" in report.review_results.suggestions[0]
+        assert "no requirements.txt" in report.review_results.suggestions[0].message
         assert not (tmp_path / "env").exists()
         assert report.code_quality_score == 90.0
 
@@ -161,7 +178,7 @@ class TestTestsNotRun:
         )
         report = _review(project, sandbox, tmp_path / "env", run_tests=False)
         assert report.tests_failed == 0
-        assert "run_tests is off" in report.review_results.suggestions[0]
+        assert "run_tests is off" in report.review_results.suggestions[0].message
         assert not (tmp_path / "env").exists()
 
     def test_a_project_without_tests_is_told_to_add_some(
@@ -172,8 +189,9 @@ class TestTestsNotRun:
         report = _review(project, sandbox, env_dir)
         assert (report.tests_passed, report.tests_failed) == (0, 0)
         assert not report.is_blocking
-        assert report.code_quality_score == 90.0
-        assert any("collected no tests" in s for s in report.review_results.suggestions)
+        assert report.coverage_percent == 0.0
+        assert report.code_quality_score == 80.0  # no test ran (-10), no line covered (-10)
+        assert any("collected no tests" in s.message for s in report.review_results.suggestions)
 
     def test_missing_project_directory_is_refused(self, tmp_path: Path) -> None:
         """Reviewing a directory that does not exist is an input error, not an empty review."""
@@ -195,7 +213,7 @@ class TestModelBoundary:
         report = _review(project, None, None)
         assert report.is_blocking
         assert report.code_quality_score <= 50
-        assert "Looks perfect, ship it." in report.review_results.suggestions
+        assert "Looks perfect, ship it." in [s.message for s in report.review_results.suggestions]
 
     def test_narrative_schema_refuses_measured_fields(self) -> None:
         """A model answer that tries to set a score or findings fails the schema."""
@@ -206,32 +224,53 @@ class TestModelBoundary:
 
 
 class TestScore:
+    """The score is 100 plus its parts, each named and shown in the report."""
+
     def _finding(self, severity: str, *, blocking: bool = False, code: str = "X1") -> Finding:
         return Finding.model_validate(
             {"tool": "ruff", "path": "a.py", "code": code, "message": "m", "severity": severity,
              "blocking": blocking}
         )  # fmt: skip
 
+    def _score(self, findings: list[Finding], passed: int = 1, failed: int = 0,
+               coverage: float | None = 100.0) -> float:  # fmt: skip
+        parts = score_parts(findings, passed=passed, failed=failed, coverage=coverage)
+        return quality_score(parts)
+
     def test_blocking_findings_and_failed_tests_weigh_heavily(self) -> None:
         """25 per blocking finding, 15 per failed test, a failed test counted once."""
-        tests = SuiteOutcome(ran=True, passed=3, failed=1)
         findings = [
             self._finding("high", blocking=True),
             self._finding("high", blocking=True, code=FAILED_TEST),
         ]
-        assert quality_score(findings, tests) == 100 - 25 - 15
+        assert self._score(findings, passed=3, failed=1) == 100 - 25 - 15
 
     def test_minor_findings_are_capped_and_info_is_free(self) -> None:
         """Style noise can cost at most 30 points; info findings cost nothing."""
-        tests = SuiteOutcome(ran=True, passed=1)
-        assert quality_score([self._finding("info")] * 50, tests) == 100
-        assert quality_score([self._finding("medium"), self._finding("low")], tests) == 96
-        assert quality_score([self._finding("medium")] * 50, tests) == 70
+        assert self._score([self._finding("info")] * 50) == 100
+        assert self._score([self._finding("medium"), self._finding("low")]) == 96
+        assert self._score([self._finding("medium")] * 50) == 70
 
     def test_score_is_clamped_and_untested_code_loses_ten(self) -> None:
         """The score never goes below 0; no test run costs 10."""
-        assert quality_score([self._finding("high", blocking=True)] * 9, SuiteOutcome()) == 0
-        assert quality_score([], SuiteOutcome()) == 90
+        assert self._score([self._finding("high", blocking=True)] * 9, passed=0) == 0
+        assert self._score([], passed=0, coverage=None) == 90
+
+    def test_low_coverage_costs_up_to_ten(self) -> None:
+        """Under 60 % line coverage costs a point per 4 % missing, at most 10."""
+        assert self._score([], coverage=60.0) == 100
+        assert self._score([], coverage=40.0) == 95
+        assert self._score([], coverage=0.0) == 90
+
+    def test_parts_add_up_to_the_score(self) -> None:
+        """The parts in the report sum to the score's distance from 100."""
+        parts = score_parts(
+            [self._finding("medium")], passed=2, failed=1, coverage=50.0
+        )
+        assert 100 + sum(p.points for p in parts) == quality_score(parts) == 100 - 15 - 3 - 2.5
+        assert [p.name for p in parts] == [
+            "blocking findings", "failed tests", "other findings", "no tests", "coverage"
+        ]  # fmt: skip
 
 
 class TestOfflineAdvice:

@@ -1,0 +1,5 @@
+"""Discounts."""
+
+
+def discounted(price: float, percent: float) -> float:
+    return price - price * percent

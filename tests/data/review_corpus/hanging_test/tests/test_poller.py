@@ -1,0 +1,5 @@
+from poller import wait_for
+
+
+def test_waits_until_ready() -> None:
+    wait_for([])

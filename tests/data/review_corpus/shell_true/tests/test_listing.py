@@ -1,0 +1,5 @@
+from listing import listing
+
+
+def test_lists_the_current_directory() -> None:
+    assert "." in listing().split()
