@@ -84,6 +84,7 @@ bench: install postgres
 	$(BIN)/python -m bench.ui
 	$(BIN)/python -m bench.review
 	$(BIN)/python -m bench.concurrency
+	$(BIN)/python -m bench.startup
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .mypy_cache .ruff_cache .pytest_cache
