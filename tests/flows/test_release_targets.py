@@ -207,17 +207,39 @@ class TestApprovalRulesInTheFlow:
         assert not published(name)
         assert f"{name}-approval-audit" in artifact_keys(paused.id)
 
-    def test_a_reviewer_outside_the_approvers_is_refused(self) -> None:
+    def test_a_reviewer_outside_the_approvers_is_refused(
+        self, request: pytest.FixtureRequest, tmp_path: Path
+    ) -> None:
+        """With GitHub and a bucket configured, a refused approval leaves no repository, no
+        commit, no object and no deployment anywhere."""
         name = "library-approvers"
-        run = Run(request=REQUEST, project_name=name, approvers=["bob", "carol"])
-        paused = run.wait_paused()
-        resume_flow_run(paused.id, run_input={"approved": True, "reviewer": "mallory"})
-        state = run.finish()
+        emulated = _release_block("aws", request, "canary" + uuid.uuid4().hex)
+        with fake_github(tmp_path / "github", token="refused-run-token") as github:
+            GitHubTarget(
+                credentials=GitHubCredentials(token="refused-run-token"),
+                owner="acme",
+                api_url=github.base,
+            ).save("github-refused", overwrite=True)
+            run = Run(
+                request=REQUEST,
+                project_name=name,
+                approvers=["bob", "carol"],
+                cloud_provider="aws",
+                github_block="github-refused",
+                release_block="release-aws",
+            )
+            paused = run.wait_paused()
+            resume_flow_run(paused.id, run_input={"approved": True, "reviewer": "mallory"})
+            state = run.finish()
         assert state.is_failed()
         assert state.message == (
             "mallory is not one of the approvers (bob, carol); nothing was published."
         )
         assert not published(name)
+        assert github.repos == {}
+        assert not github.bare(f"acme/{name}").exists()
+        assert emulated.keys(f"releases/{name}/") == []
+        assert not list(get_settings().deployments_dir.glob(f"{name}*"))
 
 
 class TestKubernetesTarget:
