@@ -58,6 +58,13 @@ class RunRulesPolicy:
     def check(self, decision: Decision) -> None:
         if not decision.approved:
             return None
+        if not decision.reviewer.strip():
+            # The form's schema only refuses an empty name; a blank one would reach the flow,
+            # whose rules would end the run instead of leaving it paused for a real answer.
+            raise InvalidRequest(
+                "The approval was refused: an approval needs the reviewer's name; "
+                "the run stays paused."
+            )
         try:
             parameters = runs.read_flow_run(decision.run_id).parameters
         except ObjectNotFound:

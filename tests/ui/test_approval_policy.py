@@ -31,6 +31,12 @@ def _run_with(monkeypatch: pytest.MonkeyPatch, **parameters: Any) -> uuid.UUID:
     ("parameters", "reviewer", "sentence"),
     [
         (
+            {},
+            "  ",
+            "The approval was refused: an approval needs the reviewer's name; "
+            "the run stays paused.",
+        ),
+        (
             {"approvers": ["bob"]},
             "mallory",
             "mallory is not one of the approvers (bob); the run stays paused.",

@@ -173,8 +173,8 @@ class TestApprovalPanel:
     """The panel answers the Prefect UI's own form: same summary, server-side refusals, reject."""
 
     def test_summary_refusal_and_rejection(self, connected: Backend, paused_run: UUID) -> None:
-        """The summary is the form's; an empty reviewer gets the server's reason and the run
-        stays paused; a rejection ends the run Rejected and publishes nothing."""
+        """The summary is the form's; an approval without a reviewer is refused with the reason
+        and the run stays paused; a rejection ends the run Rejected and publishes nothing."""
         app = launcher(run_id=paused_run)
         assert [s.value for s in app.subheader][:1] == ["Approval"]
         description = run_input_description(connected, paused_run)
