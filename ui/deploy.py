@@ -11,6 +11,7 @@ from pathlib import Path
 
 from core.errors import ToolFailed
 from core.settings import Settings
+from ui.connection import using_api
 from ui.pools import ensure_pools, project_config
 from ui.server import prefect_executable, start_worker
 
@@ -88,11 +89,9 @@ def deploy(
     Returns:
         The workers' process ids.
     """
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
     env = worker_environment(server_env, result_storage=result_storage)
     if force or not deployed_from_here():
-        with temporary_settings(updates={PREFECT_API_URL: env["PREFECT_API_URL"]}):
+        with using_api(env["PREFECT_API_URL"]):
             asyncio.run(ensure_pools(project_config()))
         _prefect(["block", "register", "-m", "blocks"], env=env)
         _prefect(["deploy", "--all"], env=env, timeout=300)

@@ -14,8 +14,8 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import FlowRun, StateType, TaskRun
 from prefect.deployments import run_deployment
-from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from ui.connection import using_api
 from ui.runs import resume
 
 FINAL = {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED}
@@ -36,14 +36,14 @@ def start_run(api_url: str, *, word: str, name: str) -> UUID:
         "review_rounds": 0,
         "keep_deployment_running": False,
     }
-    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+    with using_api(api_url):
         flow_run = run_deployment("sdlc-pipeline/default", parameters=parameters, timeout=0)
     return flow_run.id
 
 
 def read_runs(api_url: str, run_ids: Iterable[UUID]) -> dict[UUID, FlowRun]:
     ids = list(run_ids)
-    with temporary_settings(updates={PREFECT_API_URL: api_url}), get_client(sync_client=True) as c:
+    with using_api(api_url), get_client(sync_client=True) as c:
         found = c.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)))
     return {run.id: run for run in found}
 
@@ -62,7 +62,7 @@ def approve_all(api_url: str, run_ids: list[UUID], *, timeout: float) -> dict[UU
         runs = read_runs(api_url, run_ids)
         for run_id, run in runs.items():
             if run_id not in approved and _paused_for_approval(run):
-                with temporary_settings(updates={PREFECT_API_URL: api_url}):
+                with using_api(api_url):
                     resume(run_id, approved=True, reviewer="scale-out", comment="ok")
                 approved.add(run_id)
         if len(runs) == len(run_ids) and all(
@@ -76,7 +76,7 @@ def approve_all(api_url: str, run_ids: list[UUID], *, timeout: float) -> dict[UU
 
 def task_runs(api_url: str, run_id: UUID) -> list[TaskRun]:
     """The run's task runs, oldest first."""
-    with temporary_settings(updates={PREFECT_API_URL: api_url}), get_client(sync_client=True) as c:
+    with using_api(api_url), get_client(sync_client=True) as c:
         found = c.read_task_runs(
             flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])), limit=200
         )

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import StateType
-from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.states import Scheduled
 
 from core.settings import Settings
@@ -35,6 +34,7 @@ from tests.e2e.cluster import (
 )
 from tests.postgres import Postgres, postgres_cluster
 from tests.servers import moto_bucket
+from ui.connection import using_api
 from ui.deploy import deploy, worker_environment
 from ui.server import LocalServer, start_worker, stop_worker
 
@@ -88,7 +88,7 @@ def cluster(data_home: Path) -> Iterator[Cluster]:
         env = LocalServer(settings).environment()
         try:
             with (
-                temporary_settings(updates={PREFECT_API_URL: env["PREFECT_API_URL"]}),
+                using_api(env["PREFECT_API_URL"]),
                 moto_bucket(BUCKET, block_name="ag2-sdlc-results-keys") as s3,
             ):
                 from prefect_aws import AwsCredentials, S3Bucket
@@ -172,7 +172,7 @@ class TestWorkerLoss:
             kill_tree(worker_a)
             stop_worker(cluster.settings, name="worker-a", grace=1)
         first_try = {task.id for task in task_runs(api, run_id)}
-        with temporary_settings(updates={PREFECT_API_URL: api}), get_client(sync_client=True) as c:
+        with using_api(api), get_client(sync_client=True) as c:
             c.set_flow_run_state(run_id, Scheduled(), force=True)  # the UI's "Retry"
         local_b = tmp_path / "b"
         cluster.worker("worker-b", PREFECT_LOCAL_STORAGE_PATH=str(local_b))
