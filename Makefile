@@ -9,7 +9,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 CHECKOV_VERSION := 3.3.30
 SUDO := $(shell test "$$(id -u)" -eq 0 || echo sudo)
 
-.PHONY: install lint test test-llm demo bench clean browser bubblewrap
+.PHONY: install lint test test-llm demo bench clean browser bubblewrap postgres
 
 # The English pipeline goes in first, by its hash; the project's own install then finds it there.
 PIPELINE_PIN := agents/analyzer/english-pipeline.txt
@@ -47,11 +47,20 @@ browser:
 	  chromium fonts-dejavu-core >/dev/null; }
 	@test -x $(CHROMIUM) || { echo "make: $(CHROMIUM) is missing after apt-get install chromium"; exit 1; }
 
+# PostgreSQL 15 for the scale-out test (tests/postgres.py: initdb + pg_ctl on a loopback port,
+# run as the `postgres` user when the tests run as root): Debian's package, installed once.
+PG_BIN ?= /usr/lib/postgresql/15/bin
+postgres:
+	@test -x $(PG_BIN)/initdb || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	  postgresql-15 >/dev/null; }
+	@test -x $(PG_BIN)/initdb || { echo "make: $(PG_BIN)/initdb is missing after apt-get install postgresql-15"; exit 1; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint browser
+test: lint browser postgres
 	$(BIN)/pytest
 
 # The local model: llama.cpp compiles on install (about 14 minutes on 2 cores, once: uv keeps
@@ -70,7 +79,7 @@ test-llm: $(LLM_STAMP) node_modules/.package-lock.json
 demo: install
 	$(BIN)/python -m ui.demo
 
-bench: install
+bench: install postgres
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.profiling --large --ydata
 	$(BIN)/python -m bench.kinds
@@ -79,6 +88,8 @@ bench: install
 	$(BIN)/python -m bench.devops
 	$(BIN)/python -m bench.ui
 	$(BIN)/python -m bench.review
+	$(BIN)/python -m bench.concurrency
+	$(BIN)/python -m bench.startup
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .mypy_cache .ruff_cache .pytest_cache

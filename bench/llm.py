@@ -82,6 +82,7 @@ def main() -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "model": MODEL_NAME,
         "max_tokens": args.max_tokens,
+        "load_1m_at_end": round(os.getloadavg()[0], 2),  # latency depends on it on 2 cores
         "per_agent": per_agent,
         "total_tokens": total,
         "generated_lines": run["lines"],

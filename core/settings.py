@@ -30,6 +30,10 @@ class Settings(BaseSettings):
         "none", description="On a persistent model failure: fail, or answer offline (recorded)."
     )
     server_port: int = Field(4200, ge=1024, le=65535, description="Local Prefect server port.")
+    database_url: SecretStr | None = Field(
+        None,
+        description="The local server's database, postgresql+asyncpg://...; unset: SQLite.",
+    )
     uv_cache: Path | None = Field(None, description="uv cache for generated projects' installs.")
     sandbox_timeout: int = Field(600, ge=10, description="Seconds generated code may run.")
     unsafe_exec: bool = Field(

@@ -13,20 +13,28 @@ from prefect import flow, get_run_logger
 from prefect.states import Failed, State
 
 from agents.llm import Ledger
-from blocks import load_llm_spec, load_remote_url
+from agents.release import ApprovalRules
+from blocks import (
+    load_bundle_plan,
+    load_github_plan,
+    load_kubernetes_deployer,
+    load_llm_spec,
+    load_remote_url,
+)
 from core.contracts import (
     CloudProvider,
     PipelineOutcome,
     PipelineRequest,
     RequestOptions,
 )
-from core.errors import BudgetExceeded, InvalidRequest, ModelUnavailable, PublishError
-from flows.approval import request_approval
+from core.errors import BudgetExceeded, InvalidRequest, ModelUnavailable
 from flows.observability import configure_run_observability, mark_fallback
-from flows.stages import CloudBlocks, publish_ledger, run_agents, workspace_for
+from flows.release_stage import ApprovalSettings, approve_and_release, run_url
+from flows.stages import CloudBlocks, publish_ledger, run_agents
 from services.telemetry import annotate_span
 from tasks.common import ArtifactPublisher
-from tasks.validator import publish_release, release_project
+from tasks.release_audit import load_notifier
+from tasks.validator import ReleaseConfig
 
 configure_run_observability()
 
@@ -43,13 +51,20 @@ def sdlc_pipeline(
     approval_timeout: int = 3600,
     approval_mode: Literal["pause", "suspend"] = "pause",
     review_rounds: int = 2,
-    deploy_target: Literal["local", "none"] = "local",
+    deploy_target: Literal["local", "kubernetes", "gitops", "none"] = "local",
     keep_deployment_running: bool = True,
     llm_block: str = "",
     git_block: str = "",
     aws_block: str = "",
     gcp_block: str = "",
     azure_block: str = "",
+    github_block: str = "",
+    release_block: str = "",
+    kubernetes_block: str = "",
+    approvers: list[str] | None = None,
+    four_eyes: bool = False,
+    requested_by: str = "",
+    notify_block: str = "",
     budget_tokens: int = 0,
     budget_usd: float = 0.0,
 ) -> PipelineOutcome | State[Any]:
@@ -65,13 +80,25 @@ def sdlc_pipeline(
         approval_timeout: Seconds to wait for the approval form before giving up.
         approval_mode: ``pause`` keeps the worker waiting; ``suspend`` frees it.
         review_rounds: How many repair rounds a blocking review may trigger.
-        deploy_target: ``local`` starts the approved app here; ``none`` only publishes.
+        deploy_target: ``local`` starts the approved app here; ``kubernetes`` applies the kit
+            to ``kubernetes_block``'s cluster; ``gitops`` only pushes (the bundle's Argo CD
+            Application deploys it); ``none`` only publishes.
         keep_deployment_running: Leave the local deployment running after its health check.
         llm_block: Name of an ``LLMBackend`` block; empty means ``AG2_SDLC_LLM*`` settings.
         git_block: Name of a ``GitRemote`` block; empty means a local bare repository.
         aws_block: ``AwsCredentials`` block for ``s3://`` CSV locations.
         gcp_block: ``GcpCredentials`` block for ``gs://`` CSV locations.
         azure_block: ``AzureBlobStorageCredentials`` block for ``az://`` CSV locations.
+        github_block: A ``GitHubTarget`` block: create the repository, push (or open a pull
+            request on a re-release), run CI. Empty: ``git_block`` or a local bare repository.
+        release_block: The cloud's release target block (``AwsReleaseTarget``,
+            ``GcpReleaseTarget`` or ``AzureReleaseTarget``) whose bucket gets the bundle.
+        kubernetes_block: A ``KubernetesTarget`` block (kubeconfig, context, namespace).
+        approvers: Who may approve (empty: anyone named on the form).
+        four_eyes: Refuse an approval by ``requested_by``.
+        requested_by: Who started the run (set by the CLI, the API or the launcher).
+        notify_block: A notification block as ``type-slug/name`` (``custom-webhook/x``,
+            ``slack-webhook/x``): told the run's URL and summary when it pauses.
         budget_tokens: Stop before the next model call once the run has used this many
             tokens (0: no limit).
         budget_usd: The same in US dollars, from the price table (0: no limit).
@@ -92,8 +119,20 @@ def sdlc_pipeline(
             ),
         )
         llm = load_llm_spec(llm_block)
+        gate = ApprovalSettings(
+            timeout=approval_timeout,
+            mode=approval_mode,
+            rules=ApprovalRules(approvers=tuple(approvers or ()), four_eyes=four_eyes),
+            requested_by=requested_by,
+            notifier=load_notifier(notify_block),
+        )
         ledger = Ledger(budget_tokens=budget_tokens, budget_usd=budget_usd)
         ledger.check_priced(llm.backend, llm.model)
+        # Bad release blocks are said now, not after an approver has spent time on the form.
+        load_github_plan(github_block)
+        load_bundle_plan(cloud_provider, release_block)
+        if deploy_target == "kubernetes" and load_kubernetes_deployer(kubernetes_block) is None:
+            raise InvalidRequest("deploy_target kubernetes needs a kubernetes_block.")
     except InvalidRequest as exc:
         return Failed(message=str(exc))
     annotate_span(**{"ag2_sdlc.project": req.project_name})
@@ -107,41 +146,18 @@ def sdlc_pipeline(
         return Failed(message=str(exc))
     finally:
         publish_ledger(name, ledger, artifacts)
-        keys = artifacts.close()  # every agent's artifact is out before the approver looks
+        artifacts.close()  # every agent's artifact is out before the approver looks
     if outcome.llm_fallbacks:
         mark_fallback(outcome.llm_fallbacks)
-    validation = outcome.validation
-    if not validation.validation_results.ready_for_deployment:
-        return Failed(message="The release gates did not pass; nothing was published.")
-
-    approval = request_approval(
-        validation.summary_markdown,
-        timeout=approval_timeout,
-        mode=approval_mode,
+    config = ReleaseConfig(
+        cloud=cloud_provider,
+        github_block=github_block,
+        release_block=release_block,
+        kubernetes_block=kubernetes_block,
+        approvers=gate.rules.approvers,
+        four_eyes=four_eyes,
+        run_url=run_url(),
     )
-    if not approval.approved:
-        reason = (
-            f"Rejected by {approval.reviewer}: {approval.comment}"
-            if approval.reviewer
-            else f"Approval timed out after {approval_timeout} s; nothing was published."
-        )
-        logger.info(reason)
-        return Failed(message=reason)
-
-    try:
-        result = release_project(
-            validation,
-            approval,
-            name,
-            outcome.project_path,
-            str(workspace_for(req).root / "venv"),
-            outcome.deployment.health_path,
-            req.options,
-            load_remote_url(git_block, name),
-        )
-    except PublishError as exc:  # e.g. the remote moved on: one sentence, the run fails
-        logger.error("Release failed: %s", exc)
-        return Failed(message=f"Approved, but the release failed: {exc}")
-    keys += publish_release(name, result)
-    logger.info("Published artifacts: %s", ", ".join(keys))
-    return outcome.model_copy(update={"release": result})
+    return approve_and_release(
+        req, outcome, approval=gate, config=config, remote_url=load_remote_url(git_block, name)
+    )

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from core.contracts import DeploymentStatus
-from core.errors import InvalidRequest
+from core.errors import InvalidRequest, ToolFailed
 from services.processes import (
     DETAIL_CHARS,
     free_port,
@@ -27,6 +29,8 @@ from services.sandbox import Sandbox, scrubbed_environment
 logger = logging.getLogger(__name__)
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+# The kernel hands out ephemeral ports in a large range: a few tries always find one not held.
+_PORT_TRIES = 50
 
 
 @dataclass(frozen=True)
@@ -37,10 +41,12 @@ class LocalDeployer:
         state_dir: Where each deployment's ``<name>.json`` (pid, url) and ``<name>.log`` live.
         sandbox: The sandbox whose rules the app runs under (scrubbed environment, no
             credentials); its timeout caps the health-check wait.
+        port_source: Proposes a free loopback port; one another deployment holds is skipped.
     """
 
     state_dir: Path
     sandbox: Sandbox
+    port_source: Callable[[], int] = free_port
 
     def deploy(
         self,
@@ -70,7 +76,7 @@ class LocalDeployer:
         """
         state_file, log_file = self._paths(name)
         self.stop(name)
-        port = free_port()
+        port = self._reserve_port(state_file)
         base_url = f"http://127.0.0.1:{port}"
         log_file.unlink(missing_ok=True)
         argv = [str(venv / "bin" / "python"), "-m", "uvicorn", "app.main:app"]
@@ -79,6 +85,7 @@ class LocalDeployer:
         try:
             process = spawn_detached(argv, env=env, log_file=log_file, cwd=project_dir)
         except OSError as exc:  # no such interpreter or project directory
+            state_file.unlink(missing_ok=True)
             detail = f"The app could not start: {exc}"[:DETAIL_CHARS]
             return DeploymentStatus(target="local", status="unhealthy", url=None, detail=detail)
         state_file.write_text(json.dumps({"pid": process.pid, "url": base_url}))
@@ -114,6 +121,33 @@ class LocalDeployer:
         if not self.state_dir.is_dir():
             return []
         return [path.stem for path in sorted(self.state_dir.glob("*.json")) if self.stop(path.stem)]
+
+    def _reserve_port(self, state_file: Path) -> int:
+        """A free loopback port no other deployment of this data home holds, recorded in
+        ``state_file`` before the lock is released.
+
+        Concurrent runs (other workers' processes too) deploy at once: between choosing a port
+        and the app binding it, another run could choose the same one. The lock and the
+        recorded ports close that gap.
+        """
+        with (self.state_dir / ".ports.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            taken = self._recorded_ports()
+            choices = (self.port_source() for _ in range(_PORT_TRIES))
+            port = next((p for p in choices if p not in taken), 0)
+            if not port:
+                raise ToolFailed(f"No free loopback port after {_PORT_TRIES} tries.")
+            state_file.write_text(json.dumps({"pid": 0, "url": f"http://127.0.0.1:{port}"}))
+        return port
+
+    def _recorded_ports(self) -> set[int]:
+        ports = set()
+        for path in self.state_dir.glob("*.json"):
+            try:
+                ports.add(int(json.loads(path.read_text())["url"].rsplit(":", 1)[1]))
+            except (OSError, ValueError, KeyError, TypeError, IndexError):
+                continue  # a state file being written or removed right now
+        return ports
 
     def _paths(self, name: str) -> tuple[Path, Path]:
         if not _NAME.fullmatch(name):

@@ -141,8 +141,16 @@ class GitPublisher:
         logger.info("%s continues the history of %s", project_dir, redact(clean_url))
         return True
 
-    def push(self, project_dir: Path, *, repo_name: str, remote_url: str | None = None) -> str:
-        """Push the project's HEAD to ``main`` of ``remote_url`` (default: a local bare repo).
+    def push(
+        self,
+        project_dir: Path,
+        *,
+        repo_name: str,
+        remote_url: str | None = None,
+        branch: str = BRANCH,
+        tags: tuple[str, ...] = (),
+    ) -> str:
+        """Push HEAD to ``branch`` of ``remote_url`` (default: a local bare repo), with ``tags``.
 
         The default remote is ``remotes_dir/<repo_name>.git``, created if missing and reused
         otherwise.
@@ -171,8 +179,10 @@ class GitPublisher:
             else:
                 remote = repo.create_remote(REMOTE, clean_url)
             with repo.git.custom_environment(**env):
-                infos = remote.push(f"HEAD:refs/heads/{BRANCH}", kill_after_timeout=120)
-            infos.raise_if_error()  # push() returns rejections instead of raising them
+                refspecs = [f"HEAD:refs/heads/{branch}"] + [f"refs/tags/{t}" for t in tags]
+                infos = remote.push(refspecs, kill_after_timeout=120)
+            if not _refused(infos):
+                infos.raise_if_error()  # push() returns rejections instead of raising them
         except GitCommandError as exc:
             reason = _reason(exc, secret=userinfo)
             raise PublishError(f"git could not push to {shown}: {reason}") from exc
@@ -181,9 +191,9 @@ class GitPublisher:
         except ValueError as exc:  # GitPython's answer to an unusable remote
             reason = _hide(str(exc), secret=userinfo)[:300]
             raise PublishError(f"git could not push to {shown}: {reason}") from exc
-        refused = [info for info in infos if info.flags & (PushInfo.ERROR | PushInfo.REJECTED)]
+        refused = _refused(infos)
         if refused or not infos:
-            summary = refused[0].summary.strip() if refused else "no ref was pushed"
+            summary = refused[0].summary.strip().rstrip(".") if refused else "no ref was pushed"
             reason = _hide(summary, secret=userinfo)
             raise PublishError(f"The remote {shown} refused the push: {reason}.")
         logger.info("Pushed %s to %s", project_dir, shown)
@@ -198,6 +208,11 @@ class GitPublisher:
             Repo.init(path, bare=True, initial_branch=BRANCH)
             logger.info("Created the bare repository %s", path)
         return path
+
+
+def _refused(infos: list[PushInfo]) -> list[PushInfo]:
+    """The refs the remote refused (a hook, a protected branch, a non-fast-forward)."""
+    return [info for info in infos if info.flags & (PushInfo.ERROR | PushInfo.REJECTED)]
 
 
 def _related(repo: Repo) -> bool:
@@ -233,5 +248,9 @@ def _hide(text: str, *, secret: str | None = None) -> str:
 def _reason(exc: GitCommandError, *, secret: str | None = None) -> str:
     """The last meaningful line git printed, credentials removed."""
     lines = [line.strip() for line in str(exc.stderr or exc).splitlines() if line.strip()]
-    text = lines[-1] if lines else "unknown error"
-    return _hide(text.removeprefix("stderr: ").strip("'"), secret=secret)[:300]
+    # A refused ref (`! [remote rejected] main -> main (pre-receive hook declined)`) says more
+    # than git's closing "failed to push some refs".
+    refused = [line for line in lines if line.startswith("! [")]
+    text = refused[0] if refused else lines[-1] if lines else "unknown error"
+    text = text.removeprefix("stderr: ").strip("'").rstrip(".")
+    return _hide(text, secret=secret)[:300] + "."

@@ -58,9 +58,25 @@ class LocalModelServer:
         """Start the server and wait until it answers ``/health``."""
         binary = server_binary()
         argv = [
-            str(binary), "-m", str(model_path()), "--host", "127.0.0.1", "--port", str(self.port),
-            "--api-key", self.api_key, "--no-jinja", "--chat-template", "gemma",
-            "-c", str(CONTEXT_TOKENS), "-np", "1", "--metrics", "--alias", MODEL_NAME,
+            str(binary),
+            "-m",
+            str(model_path()),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--api-key",
+            self.api_key,
+            "--no-jinja",
+            "--chat-template",
+            "gemma",
+            "-c",
+            str(CONTEXT_TOKENS),
+            "-np",
+            "1",
+            "--metrics",
+            "--alias",
+            MODEL_NAME,
         ]  # fmt: skip - an argv reads best as flags beside their values
         env = {**os.environ, "LD_LIBRARY_PATH": str(binary.parent)}
         self.pid = spawn_detached(argv, env=env, log_file=self.log_file).pid

@@ -62,10 +62,10 @@ def fetch_csv(
         if not path.is_file():
             raise InvalidRequest(f"The CSV file {location!r} does not exist or is not a file.")
         return path
-    client = _client_for(cloud, clients)
+    client = client_for(cloud, clients)
     target = resolve_inside(destination_dir, Path(cloud.relative_path))
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _errors(cloud, client, reading=True), _replaced_on_success(target) as out:
+    with storage_errors(cloud, client, reading=True), _replaced_on_success(target) as out:
         _READERS[cloud.scheme](client, cloud, out, chunk_bytes)
     return target
 
@@ -84,8 +84,8 @@ def upload_file(source: Path, location: str, *, clients: StorageClients) -> str:
     cloud = parse_location(location)
     if cloud is None:
         raise InvalidRequest(f"Uploads need an s3://, gs:// or az:// location, not {location!r}.")
-    client = _client_for(cloud, clients)
-    with _errors(cloud, client, reading=False), source.open("rb") as data:
+    client = client_for(cloud, clients)
+    with storage_errors(cloud, client, reading=False), source.open("rb") as data:
         _WRITERS[cloud.scheme](client, cloud, data)
     return str(cloud)
 
@@ -95,7 +95,7 @@ def _credentials_block(scheme: Scheme) -> str:
     return f"{'an' if credentials[0] in 'AEIOU' else 'a'} {credentials} credentials block"
 
 
-def _client_for(cloud: CloudLocation, clients: StorageClients) -> Any:
+def client_for(cloud: CloudLocation, clients: StorageClients) -> Any:
     client = {"s3": clients.s3, "gs": clients.gcs, "az": clients.azure}[cloud.scheme]
     if client is None:
         raise InvalidRequest(
@@ -243,7 +243,7 @@ _CLASSIFIERS: dict[Scheme, Callable[[Exception, Any, CloudLocation], Failure | N
 
 
 @contextlib.contextmanager
-def _errors(cloud: CloudLocation, client: Any, *, reading: bool) -> Iterator[None]:
+def storage_errors(cloud: CloudLocation, client: Any, *, reading: bool) -> Iterator[None]:
     """Turn a storage SDK's exception into this project's error with one sentence."""
     try:
         yield

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import task
@@ -11,13 +12,16 @@ from pydantic import SecretStr
 
 from agents import release
 from agents.llm import BackendSpec
-from agents.rendering import default_renderer
+from agents.rendering import default_renderer, md_text
+from blocks import load_bundle_plan, load_github_plan, load_kubernetes_deployer
 from core.contracts import (
     AnalysisResult,
     Approval,
     DeploymentBundle,
+    DeploymentStatus,
     GeneratedCode,
     ReleaseResult,
+    ReleaseStep,
     RequestOptions,
     ReviewReport,
     ValidationReport,
@@ -41,8 +45,21 @@ def validate_release(
     return release.validate(analysis, code, report, bundle, spec=llm)
 
 
-# Side effects: never cached, and re-running is safe (commit and push are idempotent).
-@task(name="release", retries=1, retry_delay_seconds=3, cache_policy=NO_CACHE)
+@dataclass(frozen=True)
+class ReleaseConfig:
+    """What the flow's parameters say about where a release goes (block names, rules)."""
+
+    cloud: str = "local"
+    github_block: str = ""
+    release_block: str = ""
+    kubernetes_block: str = ""
+    approvers: tuple[str, ...] = ()
+    four_eyes: bool = False
+    run_url: str = ""
+
+
+# Side effects: never cached, and re-running is safe (every step is idempotent).
+@task(name="release", retries=0, cache_policy=NO_CACHE)
 def release_project(
     report: ValidationReport,
     approval: Approval,
@@ -52,25 +69,46 @@ def release_project(
     health_path: str,
     options: RequestOptions,
     remote_url: SecretStr | None = None,
+    config: ReleaseConfig | None = None,
 ) -> ReleaseResult:
-    """Commit, push and deploy the approved project."""
+    """Check the approval against the rules, then commit, tag, push, upload, run CI, deploy."""
+    config = config or ReleaseConfig()
     settings = get_settings()
     sandbox = Sandbox(cache_dir=settings.uv_cache_dir, timeout=settings.sandbox_timeout)
-    deployer = None
-    if options.deploy_target == "local":
+    rules = release.ApprovalRules(approvers=config.approvers, four_eyes=config.four_eyes)
+    deploy = None
+    cluster = load_kubernetes_deployer(config.kubernetes_block)
+    if options.deploy_target == "kubernetes" and cluster is not None:
+
+        def deploy(directory: Path) -> DeploymentStatus:
+            return cluster.deploy(directory / "k8s", health_path=health_path)
+
+    elif options.deploy_target == "local":
         deployer = LocalDeployer(state_dir=settings.deployments_dir, sandbox=sandbox)
-    return release.release(
-        report,
-        approval,
+
+        def deploy(directory: Path) -> DeploymentStatus:
+            return deployer.deploy(
+                directory,
+                venv=Path(env_dir),
+                name=project_name,
+                health_path=health_path,
+                keep_running=options.keep_deployment_running,
+            )
+
+    plan = release.ReleasePlan(
         project_dir=Path(project_dir),
         project_name=project_name,
         git=GitPublisher(remotes_dir=settings.git_remotes_dir),
-        deployer=deployer,
-        venv=Path(env_dir),
-        health_path=health_path,
+        bundle_dir=Path(project_dir).parent / "release",
         remote_url=remote_url.get_secret_value() if remote_url else None,
-        keep_running=options.keep_deployment_running,
+        github=load_github_plan(config.github_block),
+        bundle=load_bundle_plan(config.cloud, config.release_block),
+        deploy=deploy,
+        deploy_target=options.deploy_target,
+        run_url=config.run_url,
+        review_summary=report.summary_markdown,
     )
+    return release.release(report, approval, plan, rules=rules)
 
 
 def publish_validation(project_name: str, report: ValidationReport) -> list[str]:
@@ -94,17 +132,21 @@ def publish_validation(project_name: str, report: ValidationReport) -> list[str]
 
 
 def publish_release(project_name: str, result: ReleaseResult) -> list[str]:
-    """The release (approval, repository, deployment) as markdown plus links."""
+    """The release (approval, steps, repository, CI, bundle, deployment) as markdown plus links."""
     keys = publish(
         project_name,
         "release",
         markdown=default_renderer().render(
             "reports/release.md.j2", {"release": result, "name": project_name}
         ),
-        description="Release Manager: approval, repository, deployment",
+        table=[step.model_dump(mode="json") for step in result.steps],
+        description="Release Manager: approval, steps, repository, CI, bundle, deployment",
     )
     for suffix, link in (
         ("repository", result.git_repository),
+        ("pull-request", result.pull_request_url),
+        ("ci", result.ci_run_url),
+        ("bundle", result.bundle_location),
         ("deployment", result.deployment_status.url),
     ):
         if link:
@@ -112,3 +154,17 @@ def publish_release(project_name: str, result: ReleaseResult) -> list[str]:
             create_link_artifact(link=link, key=key, description=f"{suffix} of {project_name}")
             keys.append(key)
     return keys
+
+
+def publish_failed_release(project_name: str, steps: list[ReleaseStep], reason: str) -> list[str]:
+    """A release that stopped at a failed step: what was done before it, and why it stopped."""
+    lines = [f"# Release of `{project_name}` failed", "", reason, "", "| step | status | detail |"]
+    lines += ["| --- | --- | --- |"]
+    lines += [f"| {s.name} | {s.status} | {md_text(s.detail)} |" for s in steps]
+    return publish(
+        project_name,
+        "release",
+        markdown="\n".join(lines) + "\n",
+        table=[step.model_dump(mode="json") for step in steps],
+        description="Release Manager: the release stopped at a failed step",
+    )

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The storage emulators' session fixtures, shared by every test directory.
+pytest_plugins = ["tests.emulated"]
+
 # Keep every session's workspaces, git remotes and deployments out of the user's home.
 _SESSION_HOME_KEY = "AG2_SDLC_HOME"
 
@@ -31,5 +34,10 @@ def prefect_api(data_home: Path) -> Iterator[None]:
     """A temporary Prefect server (the test harness) for flows run in this process."""
     from prefect.testing.utilities import prefect_test_harness
 
+    from ui.connection import restart_prefect_services
+
     with prefect_test_harness(server_startup_timeout=90):
+        # A test that ran before this fixture may have started Prefect's event service bound
+        # to a server of its own; restarted here, it follows the harness (see ui.connection).
+        restart_prefect_services()
         yield

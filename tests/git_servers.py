@@ -24,6 +24,8 @@ class GitHttpBackend(BaseHTTPRequestHandler):
     """Smart-HTTP git over `git http-backend` (CGI), behind HTTP basic authentication."""
 
     project_root: Path
+    user: str = HTTP_USER
+    token: str = HTTP_TOKEN
 
     def do_GET(self) -> None:
         self._serve()
@@ -35,7 +37,7 @@ class GitHttpBackend(BaseHTTPRequestHandler):
         pass  # keep test output quiet
 
     def _serve(self) -> None:
-        token = base64.b64encode(f"{HTTP_USER}:{HTTP_TOKEN}".encode()).decode()
+        token = base64.b64encode(f"{self.user}:{self.token}".encode()).decode()
         if self.headers.get("Authorization") != f"Basic {token}":
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="git"')
@@ -48,7 +50,7 @@ class GitHttpBackend(BaseHTTPRequestHandler):
             "PATH": os.environ["PATH"],
             "GIT_PROJECT_ROOT": str(self.project_root),
             "GIT_HTTP_EXPORT_ALL": "1",
-            "REMOTE_USER": HTTP_USER,  # http-backend allows receive-pack for authenticated users
+            "REMOTE_USER": self.user,  # http-backend allows receive-pack for authenticated users
             "REQUEST_METHOD": self.command,
             "PATH_INFO": path,
             "QUERY_STRING": query,

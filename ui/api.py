@@ -58,6 +58,7 @@ from ui.metrics import CONTENT_TYPE, Metrics
 
 CSV_ROOTS_ENV = "AG2_SDLC_API_CSV_ROOTS"
 # Form fields carry no null: an empty name means "derive it", "auto" means "infer the kind".
+REQUESTER_HELP = "Who asks for the run: with the flow's four_eyes rule, they may not approve it."
 OPTIONAL_NAME = "^(|" + PROJECT_NAME_PATTERN.strip("^$") + ")$"
 NAME_HELP = "Lowercase name with dashes; empty to derive it from the file name."
 KindChoice = Literal["auto", "rest_api", "web_app", "ml_pipeline", "etl_pipeline", "microservices"]
@@ -118,9 +119,19 @@ def _metrics(request: Request) -> Metrics:
 
 
 def _start(
-    request: PipelineRequest, deploy: DeployChoice, timeout: int, metrics: Metrics
+    request: PipelineRequest,
+    deploy: DeployChoice,
+    timeout: int,
+    metrics: Metrics,
+    requested_by: str = "",
 ) -> ExecuteResponse:
-    run_id = launch(request, settings=get_settings(), deploy=deploy, approval_timeout=timeout)
+    run_id = launch(
+        request,
+        settings=get_settings(),
+        deploy=deploy,
+        approval_timeout=timeout,
+        requested_by=requested_by.strip(),
+    )
     metrics.runs_started.labels(request.input_type).inc()
     return _started(run_id)
 
@@ -139,7 +150,7 @@ def execute(body: ExecuteRequest, request: Request) -> ExecuteResponse:
         )
     except InvalidRequest as exc:
         raise _refusal(exc) from None
-    return _start(checked, body.deploy, body.approval_timeout, _metrics(request))
+    return _start(checked, body.deploy, body.approval_timeout, _metrics(request), body.requested_by)
 
 
 @router.post("/workflow/execute/upload", status_code=202, response_model=ExecuteResponse)
@@ -150,6 +161,7 @@ def execute_upload(
     project_name: Annotated[str, Form(pattern=OPTIONAL_NAME, description=NAME_HELP)] = "",
     project_kind: Annotated[KindChoice, Form()] = "auto",
     deploy: Annotated[Literal["local", "check", "none"], Form()] = "local",
+    requested_by: Annotated[str, Form(max_length=120, description=REQUESTER_HELP)] = "",
 ) -> ExecuteResponse:
     """Start a run from an uploaded CSV file."""
     name = file.filename or "upload.csv"
@@ -169,7 +181,7 @@ def execute_upload(
         )
     except InvalidRequest as exc:
         raise _refusal(exc) from None
-    return _start(checked, deploy, 3600, _metrics(request))
+    return _start(checked, deploy, 3600, _metrics(request), requested_by)
 
 
 @router.get("/workflow/{workflow_id:uuid}", response_model=WorkflowState)

@@ -48,6 +48,11 @@ class ExecuteRequest(BaseModel):
         description="After approval: keep the app running here, only health-check it, or skip.",
     )
     approval_timeout: int = Field(3600, ge=60, le=7 * 24 * 3600, description="Seconds to wait.")
+    requested_by: str = Field(
+        "",
+        max_length=120,
+        description="Who asks for the run; with the flow's four_eyes rule they may not approve it.",
+    )
 
 
 class ExecuteResponse(BaseModel):

@@ -7,14 +7,16 @@ import, so the local server's environment must be in place first.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
 from uuid import UUID
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from core.contracts import PipelineRequest
 from core.errors import Ag2SdlcError, InvalidRequest
@@ -27,6 +29,8 @@ from ui.connection import connect
 from ui.launch import pipeline_parameters
 from ui.serve import add_serve_commands
 from ui.server import LocalServer, stop_worker
+
+_BLOCK_SLUG = re.compile(r"[a-z0-9-]+/[A-Za-z0-9_-]+")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,13 +49,19 @@ def _note(text: str) -> None:
 
 def server_command(args: argparse.Namespace) -> int:
     settings = get_settings()
+    if args.database:
+        settings = settings.model_copy(update={"database_url": SecretStr(args.database)})
     server = LocalServer(settings)
     if args.action == "start":
         server.start()
-        _note(f"Prefect server running: {server.ui_url}  (stop it with `ag2-sdlc server stop`)")
+        database = server.status().database
+        _note(f"Prefect server running: {server.ui_url} on {database}")
+        _note("Stop it with `ag2-sdlc server stop`.")
     elif args.action == "stop":
         apps = LocalDeployer(state_dir=settings.deployments_dir, sandbox=Sandbox()).stop_all()
-        worker = stop_worker(settings)
+        names = sorted(path.stem for path in settings.data_home.glob("worker*.pid"))
+        stopped_workers = [stop_worker(settings, name=name) for name in names]  # every one
+        worker = any(stopped_workers)
         stopped = server.stop()
         _note("Stopped." if stopped or worker or apps else "No server of ours was running.")
     else:
@@ -62,10 +72,27 @@ def server_command(args: argparse.Namespace) -> int:
 def deploy_command(args: argparse.Namespace) -> int:
     from ui.deploy import deploy
 
+    if args.result_storage and not _BLOCK_SLUG.fullmatch(args.result_storage):
+        raise InvalidRequest(
+            f"--result-storage {args.result_storage!r} is not a block slug such as "
+            "s3-bucket/ag2-sdlc-results."
+        )
     settings = get_settings()
     connect(settings, start=True)
-    pid = deploy(settings, LocalServer(settings).environment())
-    _note(f"Deployed sdlc-pipeline/default; worker pid {pid}.")
+    pids = deploy(
+        settings,
+        LocalServer(settings).environment(),
+        workers=args.workers,
+        result_storage=args.result_storage,
+    )
+    _note(f"Deployed sdlc-pipeline/default; worker pid(s) {', '.join(map(str, pids))}.")
+    return 0
+
+
+def k8s_template_command(args: argparse.Namespace) -> int:
+    from ui.pools import kubernetes_base_job_template
+
+    _emit(kubernetes_base_job_template())
     return 0
 
 
@@ -77,7 +104,19 @@ def _parameters(args: argparse.Namespace) -> dict[str, Any]:
         cloud=args.cloud,
         kind=args.kind,
     )
-    return pipeline_parameters(request, deploy=args.deploy, approval_timeout=args.approval_timeout)
+    return pipeline_parameters(
+        request,
+        deploy=args.deploy,
+        approval_timeout=args.approval_timeout,
+        requested_by=_os_user(),  # for the four-eyes rule
+    )
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return ""
 
 
 def _ask_terminal(run_id: UUID) -> None:
@@ -162,9 +201,21 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     server = commands.add_parser("server", help="Start, stop or inspect the local Prefect server.")
     server.add_argument("action", choices=["start", "stop", "status"])
+    server.add_argument(
+        "--database",
+        help="postgresql+asyncpg://USER:PASSWORD@HOST:PORT/DB (default: SQLite in the data home).",
+    )
     server.set_defaults(handler=server_command)
-    deploy = commands.add_parser("deploy", help="Work pool, blocks, deployments and a worker.")
+    deploy = commands.add_parser("deploy", help="Work pools, blocks, deployments and workers.")
+    deploy.add_argument("--workers", type=int, choices=range(1, 9), default=1, metavar="N")
+    deploy.add_argument(
+        "--result-storage", default="", help="Storage block for task results: s3-bucket/NAME."
+    )
     deploy.set_defaults(handler=deploy_command)
+    template = commands.add_parser(
+        "k8s-job-template", help="The Kubernetes pool's base job template, as JSON."
+    )
+    template.set_defaults(handler=k8s_template_command)
 
     run = commands.add_parser("run", help="Start a pipeline run.")
     add_request_arguments(run)

@@ -4,6 +4,12 @@ Prefect reads its settings once, at import. ``connect`` puts the API URL in the 
 before Prefect is imported; ``follow_environment`` lets a long-lived process (the launcher's
 script thread, the REST API's workers) follow the ``PREFECT_API_URL`` of its environment even
 when Prefect was imported earlier with other settings.
+
+Switching the URL takes more than ``temporary_settings``: Prefect's event and log services are
+process-wide and read the URL once, when they start. Task runs reach the server as events, so a
+service left bound to a server the process no longer talks to loses every later task run
+without a word (the flow still finishes). ``using_api`` drains both services on the way in and
+out, so they restart bound to the URL then in force.
 """
 
 from __future__ import annotations
@@ -49,8 +55,6 @@ def follow_environment() -> Iterator[str]:
     Raises:
         InvalidRequest: Neither the environment nor Prefect's settings name an API.
     """
-    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
-
     wanted = os.environ.get("PREFECT_API_URL", "").strip()
     if not wanted or wanted == api_url():
         if not api_url():
@@ -60,5 +64,31 @@ def follow_environment() -> Iterator[str]:
         yield api_url()
         return
     ui_url = os.environ.get("PREFECT_UI_URL") or wanted.removesuffix("/api")
-    with temporary_settings(updates={PREFECT_API_URL: wanted, PREFECT_UI_URL: ui_url}):
+    with using_api(wanted, ui_url):
         yield wanted
+
+
+DRAIN_SECONDS = 15.0
+
+
+def restart_prefect_services() -> None:
+    """Deliver what the event and log services hold, then stop them (they restart on use)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (EventsWorker, APILogWorker):
+        service.drain_all(timeout=DRAIN_SECONDS, at_exit=False)
+
+
+@contextlib.contextmanager
+def using_api(api_url: str, ui_url: str = "") -> Iterator[None]:
+    """Inside the block this process's client, events and logs go to ``api_url``."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
+
+    updates = {PREFECT_API_URL: api_url, PREFECT_UI_URL: ui_url or api_url.removesuffix("/api")}
+    restart_prefect_services()
+    try:
+        with temporary_settings(updates=updates):
+            yield
+    finally:
+        restart_prefect_services()  # still bound to api_url: flush there while it is up

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from core.errors import ToolFailed
 from core.settings import Settings
+from ui.connection import using_api
+from ui.pools import ensure_pools, project_config
 from ui.server import prefect_executable, start_worker
 
 logger = logging.getLogger(__name__)
@@ -48,21 +51,56 @@ def deployed_from_here(name: str = DEPLOYMENT) -> bool:
     return str(PROJECT_ROOT) in json.dumps(deployment.pull_steps or [])
 
 
-def deploy(settings: Settings, server_env: dict[str, str], *, force: bool = True) -> int:
-    """Create the work pool, register blocks, deploy prefect.yaml, start a worker.
-
-    Returns the worker's process id. With ``force=False`` the deploy steps are skipped when
-    the deployment already exists for this checkout (the worker is still started if it is not
-    running).
-    """
+def worker_environment(server_env: dict[str, str], *, result_storage: str = "") -> dict[str, str]:
+    """What a process worker of this checkout runs with; its flow runs inherit it."""
     env = {**os.environ, **server_env}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("PREFECT_WORKER_QUERY_SECONDS", "2")
+    if result_storage:
+        # Prefect's own setting: every persisted result (and cache record) goes to the block.
+        env["PREFECT_RESULTS_DEFAULT_STORAGE_BLOCK"] = result_storage
+    return env
+
+
+def deploy(
+    settings: Settings,
+    server_env: dict[str, str],
+    *,
+    force: bool = True,
+    workers: int = 1,
+    worker_limit: int | None = None,
+    result_storage: str = "",
+) -> list[int]:
+    """Create the work pools, register blocks, deploy prefect.yaml, start process workers.
+
+    Args:
+        settings: The data home (pid and log files of the workers).
+        server_env: The Prefect API to deploy to, usually ``LocalServer.environment()``.
+        force: Deploy even when the deployment exists for this checkout (else only start the
+            worker if it is not running).
+        workers: How many process workers poll the local pool (``worker``, ``worker-2``, ...;
+            0: none, the caller starts its own).
+        worker_limit: How many runs each worker runs at once (None: the pool's limit only).
+        result_storage: A storage block slug (``s3-bucket/NAME``, ``gcs-bucket/NAME``,
+            ``azure-blob-storage-container/NAME``) for the workers' task results, so a run
+            retried by another worker finds its finished agents' results; "" keeps Prefect's
+            local storage.
+
+    Returns:
+        The workers' process ids.
+    """
+    env = worker_environment(server_env, result_storage=result_storage)
     if force or not deployed_from_here():
-        pools = _prefect(["work-pool", "ls"], env=env)
-        if WORK_POOL not in pools:
-            _prefect(["work-pool", "create", WORK_POOL, "--type", "process"], env=env)
+        with using_api(env["PREFECT_API_URL"]):
+            asyncio.run(ensure_pools(project_config()))
         _prefect(["block", "register", "-m", "blocks"], env=env)
         _prefect(["deploy", "--all"], env=env, timeout=300)
         logger.info("Deployed %s from %s", DEPLOYMENT, PROJECT_ROOT / "prefect.yaml")
-    return start_worker(settings=settings, pool=WORK_POOL, api_url=env["PREFECT_API_URL"], env=env)
+    names = [f"worker-{number}" if number > 1 else "worker" for number in range(1, workers + 1)]
+    api = env["PREFECT_API_URL"]
+    return [
+        start_worker(
+            settings=settings, pool=WORK_POOL, api_url=api, env=env, name=name, limit=worker_limit
+        )
+        for name in names
+    ]

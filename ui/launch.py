@@ -83,9 +83,17 @@ def _check_csv(path: Path, shown: str) -> None:
 
 
 def pipeline_parameters(
-    request: PipelineRequest, *, deploy: DeployChoice = "local", approval_timeout: int = 3600
+    request: PipelineRequest,
+    *,
+    deploy: DeployChoice = "local",
+    approval_timeout: int = 3600,
+    requested_by: str = "",
 ) -> dict[str, Any]:
-    """The ``sdlc-pipeline`` flow's parameters for a checked request."""
+    """The ``sdlc-pipeline`` flow's parameters for a checked request.
+
+    ``requested_by`` is recorded for the four-eyes rule; it is as trustworthy as the front end
+    that sets it (the CLI says the operating-system user).
+    """
     if deploy not in DEPLOY_CHOICES:
         raise InvalidRequest(f"Unknown deploy choice {deploy!r}; choose local, check or none.")
     return {
@@ -97,6 +105,7 @@ def pipeline_parameters(
         "approval_timeout": approval_timeout,
         "deploy_target": "none" if deploy == "none" else "local",
         "keep_deployment_running": deploy == "local",
+        "requested_by": requested_by[:120],
     }
 
 
@@ -114,10 +123,13 @@ def launch(
     settings: Settings,
     deploy: DeployChoice = "local",
     approval_timeout: int = 3600,
+    requested_by: str = "",
 ) -> UUID:
     """Start a run of ``sdlc-pipeline/default`` for ``request`` and return its id."""
     from ui import runs
 
-    parameters = pipeline_parameters(request, deploy=deploy, approval_timeout=approval_timeout)
+    parameters = pipeline_parameters(
+        request, deploy=deploy, approval_timeout=approval_timeout, requested_by=requested_by
+    )
     ensure_deployment(settings)
     return runs.start_run(parameters)

@@ -44,10 +44,15 @@ def _form() -> dict[str, Any] | None:
             list(DEPLOY_LABELS),
             format_func=lambda choice: DEPLOY_LABELS[choice],
         )
+        requester = st.text_input(
+            "Your name",
+            max_chars=120,
+            help="Recorded as the run's requester: with the four-eyes rule, you cannot approve it.",
+        )
         if not st.form_submit_button("Start run", type="primary"):
             return None
     return {"text": text, "upload": upload, "kind": kind, "cloud": cloud, "name": name,
-            "deploy": deploy}  # fmt: skip
+            "deploy": deploy, "requested_by": requester.strip()}  # fmt: skip
 
 
 def _request(entered: dict[str, Any]) -> PipelineRequest:
@@ -81,7 +86,12 @@ def new_run_page() -> None:
     try:
         request = _request(entered)
         with st.spinner("Starting the run (deploying sdlc-pipeline/default if needed) ..."):
-            run_id = launch(request, settings=get_settings(), deploy=entered["deploy"])
+            run_id = launch(
+                request,
+                settings=get_settings(),
+                deploy=entered["deploy"],
+                requested_by=entered["requested_by"],
+            )
     except InvalidRequest as exc:
         st.error(str(exc))
         return

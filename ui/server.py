@@ -20,6 +20,7 @@ import httpx
 
 from core.errors import ToolFailed
 from core.settings import Settings
+from services.database import parse_database_url, redacted, scrub
 from services.processes import log_tail, poll, process_alive, spawn_detached, stop_process
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class ServerStatus:
     api_url: str  # http://127.0.0.1:PORT/api
     ui_url: str
     healthy: bool  # GET {api_url}/health answered 200
+    database: str  # the database URL the server was started with, password hidden
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,14 @@ class LocalServer:
             "PREFECT_HOME": str(self.settings.prefect_home),
         }
 
+    @property
+    def database_url(self) -> str:
+        """The server's database: ``database_url`` from settings, else SQLite in the data home."""
+        given = self.settings.database_url
+        if given is not None:
+            return given.get_secret_value()
+        return f"sqlite+aiosqlite:///{self.settings.prefect_home / 'prefect.db'}"
+
     def _server_environment(self, port: int) -> dict[str, str]:
         home = self.settings.prefect_home
         api_url = f"http://{HOST}:{port}/api"
@@ -101,7 +111,7 @@ class LocalServer:
             PREFECT_SERVER_API_PORT=str(port),
             PREFECT_SERVER_UI_API_URL=api_url,
             PREFECT_SERVER_ANALYTICS_ENABLED="false",
-            PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{home / 'prefect.db'}",
+            PREFECT_API_DATABASE_CONNECTION_URL=self.database_url,
         )
         return env
 
@@ -116,6 +126,7 @@ class LocalServer:
             api_url=api_url,
             ui_url=self.ui_url,
             healthy=running and _healthy(api_url),
+            database=_read_text(self.settings.data_home / "server.database"),
         )
 
     def start(self, *, timeout: float = 60) -> str:
@@ -130,6 +141,7 @@ class LocalServer:
         Raises:
             ToolFailed: The port is taken by another program, or the server did not get healthy.
         """
+        url = parse_database_url(self.database_url)  # a bad URL: one sentence, nothing started
         current = self.status()
         if current.healthy:
             return current.api_url
@@ -138,7 +150,8 @@ class LocalServer:
         problem = _wait_healthy(self.api_url, pid, timeout)
         if problem:
             self.stop()
-            raise ToolFailed(f"The Prefect server did not get healthy ({problem}): {self._tail()}")
+            tail = scrub(self._tail(), url)  # a driver's error may quote the URL
+            raise ToolFailed(f"The Prefect server did not get healthy ({problem}): {tail}")
         return self.api_url
 
     def _spawn(self) -> int:
@@ -150,7 +163,9 @@ class LocalServer:
         process = _spawn_prefect(argv, env=self._server_environment(port), log=self.log_file)
         self.pid_file.write_text(f"{process.pid}\n")
         (self.settings.data_home / "server.port").write_text(f"{port}\n")
-        logger.info("Started the Prefect server (pid %s) on port %s", process.pid, port)
+        database = redacted(parse_database_url(self.database_url))
+        (self.settings.data_home / "server.database").write_text(f"{database}\n")
+        logger.info("Started the Prefect server (pid %s) on %s, %s", process.pid, port, database)
         return process.pid
 
     def stop(self) -> bool:
@@ -171,9 +186,18 @@ class LocalServer:
     def _forget(self) -> None:
         self.pid_file.unlink(missing_ok=True)
         (self.settings.data_home / "server.port").unlink(missing_ok=True)
+        (self.settings.data_home / "server.database").unlink(missing_ok=True)
 
 
-def start_worker(*, settings: Settings, pool: str, api_url: str, env: dict[str, str]) -> int:
+def start_worker(
+    *,
+    settings: Settings,
+    pool: str,
+    api_url: str,
+    env: dict[str, str],
+    name: str = "worker",
+    limit: int | None = None,
+) -> int:
     """Start ``prefect worker start --pool POOL --type process`` in the background (idempotent).
 
     Args:
@@ -181,25 +205,30 @@ def start_worker(*, settings: Settings, pool: str, api_url: str, env: dict[str, 
         pool: The work pool; the worker creates it if missing.
         api_url: The Prefect API the worker polls.
         env: Extra variables, usually ``LocalServer.environment()``.
+        name: The worker's name, also of its ``NAME.pid`` and ``NAME.log`` in the data home;
+            several workers of one pool need several names.
+        limit: How many flow runs this worker runs at once (None: no limit of its own).
 
     Returns:
         The worker's process id.
     """
-    pid_file = settings.data_home / "worker.pid"
+    pid_file = settings.data_home / f"{name}.pid"
     pid = _read_pid(pid_file)
     if pid is not None and process_alive(pid, argv_has=_WORKER_ARGS):
         return pid
-    argv = ["worker", "start", "--pool", pool, "--type", "process"]
+    argv = ["worker", "start", "--pool", pool, "--type", "process", "--name", name]
+    if limit is not None:
+        argv += ["--limit", str(limit)]
     env = {**os.environ, **env, "PREFECT_API_URL": api_url}
-    process = _spawn_prefect(argv, env=env, log=settings.data_home / "worker.log")
+    process = _spawn_prefect(argv, env=env, log=settings.data_home / f"{name}.log")
     pid_file.write_text(f"{process.pid}\n")
-    logger.info("Started a worker for pool %s (pid %s)", pool, process.pid)
+    logger.info("Started worker %s for pool %s (pid %s)", name, pool, process.pid)
     return process.pid
 
 
-def stop_worker(settings: Settings, *, grace: float = 20) -> bool:
+def stop_worker(settings: Settings, *, name: str = "worker", grace: float = 20) -> bool:
     """Stop ``start_worker``'s worker: SIGINT (it ignores SIGTERM), then SIGKILL; True if it ran."""
-    pid_file = settings.data_home / "worker.pid"
+    pid_file = settings.data_home / f"{name}.pid"
     pid = _read_pid(pid_file) or 0
     stopped = process_alive(pid, argv_has=_WORKER_ARGS) and stop_process(
         pid, first_signal=signal.SIGINT, grace=grace
@@ -213,6 +242,13 @@ def _spawn_prefect(args: list[str], *, env: dict[str, str], log: Path) -> subpro
         return spawn_detached([prefect_executable(), *args], env=env, log_file=log)
     except OSError as exc:
         raise ToolFailed(f"Could not run {prefect_executable()}: {exc.strerror}.") from exc
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return ""
 
 
 def _read_pid(pid_file: Path) -> int | None:

@@ -8,10 +8,18 @@ from agents.release.gates import (
     notes_for,
     validate,
 )
-from agents.release.publish import public_url, release
+from agents.release.publish import BundlePlan, GitHubPlan, ReleasePlan, public_url, release
+from agents.release.rules import MIN_OVERRIDE_COMMENT, ApprovalRules
+from agents.release.steps import ReleaseFailed
 
 __all__ = [
+    "MIN_OVERRIDE_COMMENT",
     "MIN_QUALITY_SCORE",
+    "ApprovalRules",
+    "BundlePlan",
+    "GitHubPlan",
+    "ReleaseFailed",
+    "ReleasePlan",
     "ValidatorInput",
     "decide_gates",
     "notes_for",

@@ -35,13 +35,27 @@ class Approval(Contract):
     reviewer: ShortText | None = None
     comment: Text = ""
     decided_at: datetime
+    override: bool = Field(False, description="Release although the gates did not pass.")
+    requested_by: ShortText | None = Field(None, description="Who started the run.")
 
 
 class DeploymentStatus(Contract):
-    target: Literal["local", "kubernetes", "none"]
-    status: Literal["healthy", "unhealthy", "skipped", "not_deployed"]
+    target: Literal["local", "kubernetes", "gitops", "none"]
+    status: Literal["healthy", "unhealthy", "skipped", "not_deployed", "pushed"]
     url: str | None = Field(None, max_length=300)
     detail: Text = ""
+
+
+StepStatus = Literal["done", "skipped", "failed"]
+
+
+class ReleaseStep(Contract):
+    """One step of a release, as the release artifact lists it."""
+
+    name: ShortText = Field(description="commit, tag, push, repository, pull_request, ci, ...")
+    status: StepStatus
+    detail: Text = Field("", description="What was done, or why it was skipped or failed.")
+    url: str | None = Field(None, max_length=500, description="Where to see the result.")
 
 
 class ReleaseResult(Contract):
@@ -51,3 +65,10 @@ class ReleaseResult(Contract):
     commit_sha: str | None = Field(None, pattern=r"^[0-9a-f]{40}$")
     deployment_status: DeploymentStatus
     published: bool = Field(description="True once anything left the workspace.")
+    tag: str | None = Field(None, max_length=120)
+    steps: list[ReleaseStep] = Field(default_factory=list, max_length=30)
+    pull_request_url: str | None = Field(None, max_length=500)
+    ci_run_url: str | None = Field(None, max_length=500)
+    ci_conclusion: str | None = Field(None, max_length=40)
+    bundle_location: str | None = Field(None, max_length=500)
+    manifest_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")

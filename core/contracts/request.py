@@ -29,7 +29,7 @@ MAX_REQUEST_CHARS = 20_000
 class RequestOptions(Contract):
     review_rounds: int = Field(2, ge=0, le=5, description="Repair rounds after a blocking review.")
     run_generated_tests: bool = Field(True, description="Run the generated project's tests.")
-    deploy_target: Literal["local", "none"] = Field(
+    deploy_target: Literal["local", "kubernetes", "gitops", "none"] = Field(
         "local", description="Where an approved release is deployed."
     )
     keep_deployment_running: bool = Field(

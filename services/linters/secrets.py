@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from detect_secrets import SecretsCollection
@@ -11,6 +12,10 @@ from core.contracts import Finding, Severity
 from services.linters.tools import bounded, finding, python_files, relative_to
 
 _TEST_PARTS = ("tests", "test")
+# detect-secrets keeps its plugin settings in process-wide state: ``default_settings()`` puts
+# them in place and takes them away on exit, so a scan in another thread that exits first leaves
+# this one scanning with no plugins at all (it then finds nothing, silently). One scan at a time.
+_SETTINGS_LOCK = threading.Lock()
 _SCANNED_SUFFIXES = (".py", ".env", ".cfg", ".ini", ".toml", ".yaml", ".yml", ".json", ".txt")
 
 
@@ -37,7 +42,7 @@ def secret_scan(project_dir: Path) -> tuple[list[Finding], set[str]]:
         secret, never its value; and the values found, for redacting other tools' messages.
     """
     collection = SecretsCollection(root=str(project_dir))
-    with default_settings():
+    with _SETTINGS_LOCK, default_settings():
         for path in _candidate_files(project_dir):
             collection.scan_file(str(path.relative_to(project_dir)))
     values: set[str] = set()

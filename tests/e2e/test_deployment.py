@@ -19,9 +19,9 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.client.schemas.sorting import ArtifactSort
-from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from core.settings import Settings
+from ui.connection import using_api
 from ui.deploy import deploy
 from ui.runs import resume
 from ui.server import LocalServer, prefect_executable, stop_worker
@@ -52,7 +52,7 @@ def deployed(data_home: Path) -> Iterator[tuple[Settings, dict[str, str]]]:
 
 def _read(api_url: str, run_id: UUID) -> FlowRun:
     with (
-        temporary_settings(updates={PREFECT_API_URL: api_url}),
+        using_api(api_url),
         get_client(sync_client=True) as client,
     ):
         return client.read_flow_run(run_id)
@@ -93,7 +93,7 @@ def _approve_and_finish(api_url: str, run_id: UUID, *, pause_name: str, comment:
     assert paused.state is not None
     assert paused.state.type == StateType.PAUSED, paused.state
     assert paused.state.name == pause_name, paused.state
-    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+    with using_api(api_url):
         resume(run_id, approved=True, reviewer="e2e", comment=comment)
     final = _wait(api_url, run_id, {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED}, 300)
     assert final.state is not None
@@ -197,7 +197,7 @@ class TestNightlyCsvAnalysis:
                 "order_id,amount,region,coupon\n1,ten,north,A\n2,twelve,south,B\n3,x,west,C\n"
             )
         with (
-            temporary_settings(updates={PREFECT_API_URL: api_url}),
+            using_api(api_url),
             get_client(sync_client=True) as client,
         ):
             drift = client.read_artifacts(
@@ -215,7 +215,7 @@ class TestNightlyCsvAnalysis:
         """prefect.yaml's `{{ $AG2_SDLC_NIGHTLY_CSV }}` was resolved (unset here: empty)."""
         _, env = deployed
         with (
-            temporary_settings(updates={PREFECT_API_URL: env["PREFECT_API_URL"]}),
+            using_api(env["PREFECT_API_URL"]),
             get_client(sync_client=True) as client,
         ):
             nightly = client.read_deployment_by_name("csv-analysis/nightly")

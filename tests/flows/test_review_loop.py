@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from prefect import flow
 
-from agents.llm import BackendSpec
+from agents.llm import BackendSpec, Ledger
 from core.contracts import GeneratedCode, ReviewReport
-from flows.sdlc import review_until_clean
+from flows.stages import review_until_clean
 from tests.generated import build
 
 pytestmark = [pytest.mark.usefixtures("prefect_api"), pytest.mark.timeout(900)]
@@ -39,7 +39,9 @@ def test_build_version() -> None:
 
 @flow(name="review-loop-under-test")
 def review_loop(code: GeneratedCode, env_dir: str) -> tuple[GeneratedCode, ReviewReport]:
-    return review_until_clean(code, env_dir=env_dir, rounds=2, run_tests=True, llm=BackendSpec())
+    return review_until_clean(
+        code, env_dir=env_dir, rounds=2, run_tests=True, llm=BackendSpec(), ledger=Ledger()
+    )
 
 
 class TestReviewLoop:

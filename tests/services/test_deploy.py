@@ -178,3 +178,39 @@ class TestNames:
         """A name with a slash cannot place state files outside the state directory."""
         with pytest.raises(ValueError, match="deployment name"):
             deployer.deploy(tmp_path, venv=VENV, name="../escape")
+
+
+class TestPorts:
+    def test_a_port_held_by_one_deployment_is_never_handed_to_another(
+        self, tmp_path: Path
+    ) -> None:
+        """Two apps started at once get two ports, even when the port source offers one twice."""
+        offers = iter([41001, 41001, 41001, 41002])
+        deployer = LocalDeployer(
+            state_dir=tmp_path / "deployments",
+            sandbox=Sandbox(timeout=30),
+            port_source=lambda: next(offers),
+        )
+        deployer.state_dir.mkdir()
+        first = deployer._reserve_port(deployer.state_dir / "app-one.json")
+        second = deployer._reserve_port(deployer.state_dir / "app-two.json")
+        assert (first, second) == (41001, 41002)
+
+    def test_concurrent_deploys_bind_distinct_ports(self, tmp_path: Path) -> None:
+        """Four apps deployed from four threads at once all answer, each on its own port."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        deployer = LocalDeployer(state_dir=tmp_path / "deployments", sandbox=Sandbox(timeout=60))
+        projects = [write_app(tmp_path / f"app{number}", HEALTHY_APP) for number in range(4)]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            statuses = list(
+                pool.map(
+                    lambda item: deployer.deploy(item[1], venv=VENV, name=f"app-{item[0]}"),
+                    enumerate(projects),
+                )
+            )
+        try:
+            assert [status.status for status in statuses] == ["healthy"] * 4
+            assert len({status.url for status in statuses}) == 4
+        finally:
+            deployer.stop_all()

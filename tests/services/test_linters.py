@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,23 @@ class TestBandit:
         assert linters.bandit_check(tmp_path) == []
         (tmp_path / "ok.py").write_text("def add(a: int, b: int) -> int:\n    return a + b\n")
         assert linters.bandit_check(tmp_path) == []
+
+
+class TestSecretScan:
+    def test_scans_in_parallel_threads_each_find_the_key(self, tmp_path: Path) -> None:
+        """detect-secrets' settings are process-wide: a scan finishing in one thread must not
+        leave another thread's scan without plugins (it would find nothing, silently)."""
+        projects = []
+        for number in range(6):
+            project = tmp_path / f"p{number}"
+            project.mkdir()
+            (project / "storage.py").write_text(
+                '"""Credentials in the code."""\n\n'
+                'AWS_ACCESS_KEY_ID = "AKIAZQ3DRSTUVWXY7ABC"\n'
+            )
+            projects.append(project)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+            for _round in range(5):
+                results = list(pool.map(linters.secret_scan, projects))
+                assert [len(findings) for findings, _ in results] == [1] * len(projects)
+                assert all(values == {"AKIAZQ3DRSTUVWXY7ABC"} for _, values in results)

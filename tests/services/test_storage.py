@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +10,6 @@ import boto3
 import pytest
 from azure.storage.blob import BlobServiceClient
 from botocore.config import Config
-from google.auth.credentials import AnonymousCredentials
-from google.cloud import storage
 from prefect_aws import AwsClientParameters, AwsCredentials
 from prefect_azure import AzureBlobStorageCredentials
 from prefect_gcp import GcpCredentials
@@ -30,118 +26,20 @@ from services.storage import (
     upload_file,
 )
 from tasks.csv_source import fetch_csv_task
+from tests.emulated import BUCKET, FAKE_AWS, Emulated
 from tests.servers import (
     AZURITE_ACCOUNT,
-    AZURITE_BLOB,
-    azurite,
     azurite_connection_string,
-    gcs_emulator,
-    moto_server,
 )
 
 AIRPORTS = Path(local_data.airports.filepath)
 WEATHER = Path(local_data.seattle_weather.filepath)
-BUCKET = "ag2-sdlc-csv"
-FAKE_AWS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-
-
 def assert_one_sentence(error: BaseException) -> None:
     text = str(error)
     assert text.endswith("."), text
     assert "\n" not in text, text
     assert len(text) < 400, text
     assert "Traceback" not in text, text
-
-
-# --- emulators and raw clients (session-scoped: each emulator starts once) ---------------------
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    with moto_server() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture(scope="session")
-def gcs_endpoint() -> Iterator[str]:
-    with gcs_emulator() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture(scope="session")
-def azurite_connection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not AZURITE_BLOB.is_file():
-        pytest.skip(f"{AZURITE_BLOB} is missing: run `npm ci` at the repository root")
-    with azurite(tmp_path_factory.mktemp("azurite")) as connection:
-        yield connection
-
-
-@dataclass
-class Emulated:
-    """One emulated service with a bucket, its raw client for setup, and clients for the code."""
-
-    scheme: str
-    clients: StorageClients
-    put: Callable[[str, bytes], object]
-    get: Callable[[str], bytes]
-    delete: Callable[[str], object]
-
-    def url(self, key: str, bucket: str = BUCKET) -> str:
-        return f"{self.scheme}://{bucket}/{key}"
-
-
-@pytest.fixture(scope="session")
-def emulated_s3(s3_endpoint: str) -> Emulated:
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", **FAKE_AWS)
-    client.create_bucket(Bucket=BUCKET)
-    return Emulated(
-        "s3",
-        StorageClients(s3=client),
-        put=lambda key, data: client.put_object(Bucket=BUCKET, Key=key, Body=data),
-        get=lambda key: client.get_object(Bucket=BUCKET, Key=key)["Body"].read(),
-        delete=lambda key: client.delete_object(Bucket=BUCKET, Key=key),
-    )
-
-
-def gcs_client(endpoint: str) -> storage.Client:
-    return storage.Client(
-        project="ag2-sdlc-test",
-        credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
-        client_options={"api_endpoint": endpoint},
-    )
-
-
-@pytest.fixture(scope="session")
-def emulated_gcs(gcs_endpoint: str) -> Emulated:
-    client = gcs_client(gcs_endpoint)
-    bucket = client.create_bucket(BUCKET)
-    return Emulated(
-        "gs",
-        StorageClients(gcs=client),
-        put=lambda key, data: bucket.blob(key).upload_from_string(data),
-        get=lambda key: bucket.blob(key).download_as_bytes(),
-        delete=lambda key: bucket.blob(key).delete(),
-    )
-
-
-@pytest.fixture(scope="session")
-def emulated_azure(azurite_connection: str) -> Emulated:
-    client = BlobServiceClient.from_connection_string(azurite_connection)
-    container = client.create_container(BUCKET)
-    return Emulated(
-        "az",
-        StorageClients(azure=client),
-        put=lambda key, data: container.upload_blob(key, data, overwrite=True),
-        get=lambda key: container.download_blob(key).readall(),
-        delete=lambda key: container.delete_blob(key),
-    )
-
-
-@pytest.fixture(params=["s3", "gs", "az"])
-def emulated(request: pytest.FixtureRequest) -> Emulated:
-    """Each test using this runs once per service, each against its own emulator."""
-    name = {"s3": "emulated_s3", "gs": "emulated_gcs", "az": "emulated_azure"}[request.param]
-    return request.getfixturevalue(name)  # type: ignore[no-any-return]
 
 
 def unique_key(name: str = "airports.csv") -> str:

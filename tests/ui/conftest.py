@@ -25,6 +25,7 @@ from core.settings import Settings
 from services.deploy import LocalDeployer
 from services.processes import free_port, stop_process
 from services.sandbox import Sandbox
+from ui.connection import using_api
 from ui.deploy import deploy
 from ui.server import LocalServer, stop_worker
 
@@ -79,12 +80,9 @@ def connected(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> Backend:
 
 
 def prefect_in(backend: Backend) -> AbstractContextManager[Any]:
-    """A context in which this process's Prefect client talks to ``backend``."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
-
-    return temporary_settings(
-        updates={PREFECT_API_URL: backend.api_url, PREFECT_UI_URL: backend.env["PREFECT_UI_URL"]}
-    )
+    """A context in which this process's Prefect client (events and logs too) talks to
+    ``backend``."""
+    return using_api(backend.api_url, backend.env["PREFECT_UI_URL"])
 
 
 def wait_until(
@@ -178,7 +176,8 @@ def released(api: RestApi) -> str:
     started = api.client.post(
         "/api/workflow/execute",
         json={"input_type": "text", "input_data": "A recipe API where recipes have a title, a "
-              "cuisine and servings.", "project_name": API_PROJECT, "deploy": "none"},
+              "cuisine and servings.", "project_name": API_PROJECT, "deploy": "none",
+              "requested_by": "carol"},
     )  # fmt: skip
     assert started.status_code == 202, started.text
     run_id = str(started.json()["workflow_id"])

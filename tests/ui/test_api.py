@@ -52,6 +52,16 @@ class TestWorkflow:
         assert by_key[f"{PROJECT}-repository"]["link"].endswith(f"{PROJECT}.git")
         assert (backend.settings.git_remotes_dir / f"{PROJECT}.git").is_dir()
 
+    def test_the_requester_is_recorded_for_the_four_eyes_rule(
+        self, released: str, backend: Backend
+    ) -> None:
+        """The body's ``requested_by`` becomes the run's parameter the four-eyes rule reads."""
+        from prefect.client.orchestration import get_client
+
+        with prefect_in(backend), get_client(sync_client=True) as client:
+            parameters = client.read_flow_run(released).parameters
+        assert parameters["requested_by"] == "carol"
+
     def test_deciding_a_run_that_is_not_paused_is_409(self, api: RestApi, released: str) -> None:
         """Approve and reject on a finished run answer 409 with one sentence; nothing changes."""
         for action, body in (("approve", {"reviewer": "eve"}),

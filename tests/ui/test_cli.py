@@ -49,6 +49,11 @@ class TestBadInput:
             ["api", "--rate-limit", "lots"],
             ["api", "--port", "70000"],
             ["ui", "--port", "0"],
+            ["server", "start", "--database", "mysql://app:hunter2secret@127.0.0.1/prefect"],
+            ["server", "start", "--database", "not a url at all"],
+            ["server", "start", "--database", "postgresql+asyncpg://app:hunter2secret@/"],
+            ["deploy", "--result-storage", "a bucket"],
+            ["deploy", "--workers", "0"],
         ],
     )
     def test_one_sentence_nonzero_exit_nothing_written(
@@ -65,6 +70,7 @@ class TestBadInput:
         assert len(lines) == 1, done.stderr
         assert lines[0].startswith("ag2-sdlc: ")
         assert "Traceback" not in done.stderr
+        assert "hunter2secret" not in done.stderr  # a database password is never repeated
         assert not home.exists(), list(home.rglob("*"))
         assert list(workdir.iterdir()) == []
 

@@ -39,9 +39,12 @@ def widget(widgets: Sequence[Any], label: str) -> Any:
     return next(w for w in widgets if w.label.startswith(label))
 
 
-def submit_new_run(app: AppTest, *, text: str = "", name: str = "", upload: Any = None) -> AppTest:
+def submit_new_run(
+    app: AppTest, *, text: str = "", name: str = "", upload: Any = None, requester: str = ""
+) -> AppTest:
     widget(app.text_area, "Request").set_value(text)
     widget(app.text_input, "Project name").set_value(name)
+    widget(app.text_input, "Your name").set_value(requester)
     widget(app.selectbox, "After approval").set_value("none")
     if upload is not None:
         app.file_uploader[0].set_value(upload)
@@ -107,7 +110,10 @@ def paused_run(backend: Backend) -> Iterator[UUID]:
         for key, value in backend.env.items():
             patch.setenv(key, value)
         app = submit_new_run(
-            launcher(), text="A notes API where notes have a title and a body.", name=PROJECT
+            launcher(),
+            text="A notes API where notes have a title and a body.",
+            name=PROJECT,
+            requester="erin",
         )
         assert errors(app) == []
         assert app.session_state["page"] == "Run"
@@ -115,6 +121,7 @@ def paused_run(backend: Backend) -> Iterator[UUID]:
         with prefect_in(backend):
             flow_run = runs.wait_for(run_id, until=runs.is_awaiting_approval, timeout=600)
         assert runs.is_awaiting_approval(flow_run), flow_run.state
+        assert flow_run.parameters["requested_by"] == "erin"  # what four_eyes compares
         yield run_id
 
 
@@ -166,8 +173,8 @@ class TestApprovalPanel:
     """The panel answers the Prefect UI's own form: same summary, server-side refusals, reject."""
 
     def test_summary_refusal_and_rejection(self, connected: Backend, paused_run: UUID) -> None:
-        """The summary is the form's; an empty reviewer gets the server's reason and the run
-        stays paused; a rejection ends the run Rejected and publishes nothing."""
+        """The summary is the form's; an approval without a reviewer is refused with the reason
+        and the run stays paused; a rejection ends the run Rejected and publishes nothing."""
         app = launcher(run_id=paused_run)
         assert [s.value for s in app.subheader][:1] == ["Approval"]
         description = run_input_description(connected, paused_run)

@@ -172,14 +172,15 @@ class TestContainerAndWorkflows:
     def test_image_is_multi_stage_non_root_and_leaves_test_tools_out(
         self, projects: dict[str, Path], tmp_path: Path
     ) -> None:
-        """Two pinned slim stages, a numeric USER, a HEALTHCHECK, pytest left out of the install."""
+        """Two pinned slim stages, a numeric USER, a HEALTHCHECK, pytest and schemathesis (the
+        contract test's) left out of the install."""
         spec, docs = _render(projects["rest_api"], tmp_path, "aws")
         dockerfile = (tmp_path / "Dockerfile").read_text()
         assert re.findall(r"^FROM (\S+)", dockerfile, re.MULTILINE) == ["python:3.11-slim"] * 2
         assert re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE) == [str(spec.uid)]
         assert "HEALTHCHECK" in dockerfile
-        assert "pytest" in spec.test_packages
-        assert "grep -viE '^(pytest)" in dockerfile
+        assert {"pytest", "schemathesis"} <= set(spec.test_packages)
+        assert f"grep -viE '^({'|'.join(spec.test_packages)})(" in dockerfile
         assert "pip install --no-cache-dir -r runtime-requirements.txt" in dockerfile
         pod = docs[("Deployment", spec.name)]["spec"]["template"]["spec"]
         security = pod["containers"][0]["securityContext"]
