@@ -7,11 +7,14 @@ The rules, over the parse of ``agents.analyzer.parsing``:
    is a link instead ("project tasks": a ``Task`` of a ``Project``, see ``.relations``).
 2. A candidate earns evidence from how the request uses it (``agents.analyzer.evidence``: the
    object of a verb that acts on stored things counts most), and more each time it is named
-   again. "A messaging feature" names messages; players are data when the request tracks
-   what is theirs ("their scores"), else they are the game's users.
+   again. "A messaging feature" names messages and "task management" tasks; players are data
+   when the request tracks what is theirs ("their scores"), else they are the game's users.
+   The object of a verb of serving ("help children", "provide designers with ...") is the
+   product's users. "Categorize items" with no "into" implies categories the request keeps.
 3. Nouns that are never stored things (the product, its users, features, screens, abstract
    and mass nouns: ``agents.analyzer.lexicon``) are left out, and so are the examples after
-   "such as" (castles and farms are structures, not kinds of their own). Attributes (a date,
+   "such as" (castles and farms are structures, not kinds of their own), and the second of
+   two nouns joined by "or" ("labels or tags"): another name for the first. Attributes (a date,
    a priority, stress *levels*) need more evidence than other nouns.
 4. Candidates at or above ``THRESHOLD`` become entities, at most ``MAX_ENTITIES``, in the order
    the request names them. When none reaches it, the best-evidenced noun stands in; only a
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 
 from agents.analyzer import lexicon
 from agents.analyzer.evidence import NOUNS, evidence
-from agents.analyzer.parsing import Token, children
+from agents.analyzer.parsing import Token, categorized, categorizing, children
 from agents.analyzer.vocabulary import ADJECTIVES, ING_NOUNS
 
 THRESHOLD = 2.0
@@ -33,6 +36,7 @@ MAX_ENTITIES = 8
 # A weaker candidate still stands in when nothing reaches the threshold.
 STAND_IN_THRESHOLD = 1.0
 _FEATURE_EVIDENCE = 2.5
+_MANAGED_EVIDENCE = 2.5
 NOT_MODIFIERS = lexicon.NOT_ENTITIES | lexicon.MANAGING_VERBS | ADJECTIVES | lexicon.LIGHT_VERBS
 
 
@@ -92,6 +96,18 @@ def _with_conjuncts(tokens: list[Token], roots: list[Token]) -> set[int]:
     return found
 
 
+def _alternative(tokens: list[Token], token: Token) -> bool:
+    """The second noun of a pair joined by "or" ("labels or tags", "courses or webinars"): a
+    second name for the first, not a kind of its own. Longer lists ("photos, videos, or
+    songs") name different things and are kept."""
+    head = tokens[token.head]
+    if token.dep != "conj" or head.pos not in NOUNS or head.dep == "conj" or token.left < 1:
+        return False
+    if tokens[token.left - 1].lower != "or" or children(tokens, token, "conj"):
+        return False
+    return [t.index for t in children(tokens, head, "conj")] == [token.index]
+
+
 def _followed_by_of(tokens: list[Token], token: Token) -> bool:
     return token.index + 1 < len(tokens) and tokens[token.index + 1].lower == "of"
 
@@ -138,12 +154,14 @@ def candidates(tokens: list[Token]) -> dict[str, Candidate]:
     for token in tokens:
         before = tokens[token.index - 1] if token.index else None
         if _named_feature(tokens, token):
-            feature = found.setdefault(token.lemma, Candidate(key=token.lemma, first=token.index))
-            feature.mentions.append(token.index)
-            feature.names[token.lemma] += 1
-            feature.best = max(feature.best, _FEATURE_EVIDENCE)
+            _mention(found, token, token.lemma, _FEATURE_EVIDENCE)
             continue
-        if not is_noun(token, before) or token.index in examples or token.dep == "compound":
+        managed = _managed_compound(tokens, token)
+        if not is_noun(token, before) or token.index in examples:
+            continue
+        if token.dep == "compound" and not managed:
+            continue
+        if _alternative(tokens, token):
             continue
         if token.lemma in lexicon.HOLDERS and _followed_by_of(tokens, token):
             verb = tokens[token.head]
@@ -152,13 +170,43 @@ def candidates(tokens: list[Token]) -> dict[str, Candidate]:
         modifier = _modifier(tokens, token)
         if modifier and token.lemma in lexicon.ATTRIBUTES:
             continue  # "stress levels", "task deadlines": an attribute of something else
-        candidate = found.setdefault(token.lemma, Candidate(key=token.lemma, first=token.index))
-        candidate.mentions.append(token.index)
         words = f"{modifier.lemma} {token.lemma}" if modifier else token.lemma
-        candidate.names[words] += 1
-        candidate.best = max(candidate.best, evidence(tokens, token, roles))
+        score = _MANAGED_EVIDENCE if managed else evidence(tokens, token, roles)
+        _mention(found, token, words, score)
     players_with_state(tokens, found)
+    implied_categories(tokens, found)
     return found
+
+
+def _mention(found: dict[str, Candidate], token: Token, words: str, score: float) -> None:
+    candidate = found.setdefault(token.lemma, Candidate(key=token.lemma, first=token.index))
+    candidate.mentions.append(token.index)
+    candidate.names[words] += 1
+    candidate.best = max(candidate.best, score)
+
+
+def _managed_compound(tokens: list[Token], token: Token) -> bool:
+    """The noun before an activity of managing: "*task* management", "*expense* tracking",
+    "a shopping *list* organization app": the request manages those things."""
+    head = tokens[token.head]
+    return (
+        token.dep == "compound"
+        and token.index == head.index - 1
+        and head.lemma in lexicon.MANAGING_ACTIVITIES
+        and token.tag in ("NN", "NNS")
+    )
+
+
+def implied_categories(tokens: list[Token], found: dict[str, Candidate]) -> None:
+    """ "Categorize items" with no "into"/"by" saying what into: the request sorts its items
+    into categories of its own, so ``Category`` is a thing it keeps."""
+    for verb in categorizing(tokens):
+        if not any(c.lemma in found for c in categorized(tokens, verb)):
+            continue
+        candidate = found.setdefault("category", Candidate(key="category", first=verb.index))
+        candidate.mentions.append(verb.index)
+        candidate.names["category"] += 1
+        candidate.best = max(candidate.best, THRESHOLD)
 
 
 def _plain_names(found: dict[str, Candidate]) -> None:

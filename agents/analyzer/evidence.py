@@ -49,6 +49,8 @@ def evidence(tokens: list[Token], token: Token, roles: int = 1) -> float:
     surface = _after_managing_verb(tokens, role) or _after_managing_verb(tokens, token)
     if _kept_track_of(tokens, role) or surface:
         score += 2.5
+    elif _served(tokens, role):
+        pass  # "help children", "provide designers with tools": the product's users
     elif role.dep in ("dobj", "nsubjpass") and head.pos in ("VERB", "AUX"):
         score += _VERB_WEIGHTS.get(_verb_tier(head.lemma), 1.0)
     elif role.dep == "pobj":
@@ -68,8 +70,9 @@ def evidence(tokens: list[Token], token: Token, roles: int = 1) -> float:
         score += 1.0 if roles > 1 else -1.0
     if any(t.lower in ("each", "every") for t in children(tokens, token)):
         score += 1.0
-    if token.lemma in lexicon.ATTRIBUTES or token.lemma in lexicon.SENT:
-        score -= _ATTRIBUTE_PENALTY
+    set_up = role.dep == "dobj" and (head.lemma == "set" or _verb_tier(head.lemma) == "managing")
+    if token.lemma in lexicon.ATTRIBUTES or (token.lemma in lexicon.SENT and not set_up):
+        score -= _ATTRIBUTE_PENALTY  # a reminder the user sets up is data (tests/data/README)
     if token.tag == "NN" and not _determined(tokens, token):
         score -= 0.5  # a mass use ("offer guidance", "track attendance")
     return score
@@ -98,6 +101,19 @@ def _verb_in_place(tokens: list[Token], word: Token) -> bool:
         return True
     before = tokens[word.index - 1].lower if word.index else ""
     return before in ("to", "and", "or", "can", "will", "may", ",")
+
+
+def _served(tokens: list[Token], role: Token) -> bool:
+    """The object of a verb of serving people ("empower musicians", "provide designers *with*
+    ...", "connect students *with* ..."): the people the product serves, not its data."""
+    head = tokens[role.head]
+    if role.dep != "dobj" or head.pos != "VERB":
+        return False
+    if head.lemma in lexicon.SERVING_VERBS:
+        return True
+    return head.lemma in lexicon.SERVING_WITH_VERBS and any(
+        p.lower == "with" for p in children(tokens, head, "prep")
+    )
 
 
 def _determined(tokens: list[Token], token: Token) -> bool:

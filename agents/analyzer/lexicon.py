@@ -177,7 +177,9 @@ HOLDERS = QUANTIFIERS | words("database library catalog catalogue list collectio
 # What the product sends by itself; an entity only when the user sets one up.
 SENT = words("reminder")
 # Verbs of the product serving its users: their objects are users, not data.
-SERVING_VERBS = words("help allow enable empower assist let connect guide support serve aid teach")
+SERVING_VERBS = words("help allow enable empower assist let guide serve aid")
+# Verbs that serve their object *with* something ("provide designers with patterns").
+SERVING_WITH_VERBS = words("provide connect present supply equip")
 # "a messaging feature": the feature manages messages.
 FEATURE_HEADS = words("feature system functionality tool option capability module")
 # -ity nouns that name things rather than qualities.
@@ -186,3 +188,8 @@ CONCRETE_ITY = words(
 )
 # Verbs the tagger takes for noun modifiers ("form alliances", "wage wars").
 LIGHT_VERBS = words("form wage make take give run do hold keep get")
+# Activities of managing things: the noun before one names what is managed ("task management").
+MANAGING_ACTIVITIES = words(
+    "management organization organisation tracking tracker planning planner scheduling "
+    "scheduler organizer organiser logging logger"
+)

@@ -141,3 +141,22 @@ def parse(text: str) -> list[Token]:
         )
         for token in document
     ]
+
+
+def categorizing(tokens: list[Token]) -> list[Token]:
+    """The words "categorize"/"categorise" (the tagger sometimes takes them for adjectives)
+    that do not say what into ("categorize books *into* shelves", "songs categorized *by*
+    genre" name the category themselves)."""
+    return [
+        t
+        for t in tokens
+        if t.lower.startswith(("categoriz", "categoris"))
+        and not any(p.lower in ("into", "by", "under", "in") for p in children(tokens, t, "prep"))
+    ]
+
+
+def categorized(tokens: list[Token], verb: Token) -> list[Token]:
+    """What a categorizing word sorts: its objects, or the noun it was tagged as modifying."""
+    if verb.dep == "amod":
+        return [tokens[verb.head]]
+    return children(tokens, verb, "dobj")

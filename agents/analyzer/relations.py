@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from agents.analyzer import lexicon
-from agents.analyzer.parsing import Token, children
+from agents.analyzer.parsing import Token, categorized, categorizing, children
 
 MAX_RELATIONS = 20
 _PARENT_AFTER = lexicon.words("in within inside into under on onto at from for to by across")
@@ -138,6 +138,18 @@ def _modifiers(tokens: list[Token], keys: set[str]) -> list[Link]:
     return links
 
 
+def _categorised(tokens: list[Token], keys: set[str]) -> list[Link]:
+    """ "Categorize items": the implied category has the items (``domain.implied_categories``)."""
+    if "category" not in keys:
+        return []
+    links = []
+    for verb in categorizing(tokens):
+        for item in (t for c in categorized(tokens, verb) for t in _keyed(tokens, c, keys)):
+            low, high = sorted((verb.index, item.index))
+            links.append(Link("category", item.lemma, False, False, low, high))
+    return links
+
+
 def _containers(tokens: list[Token], keys: set[str]) -> list[Link]:
     """A container and another entity named in one sentence: the container holds it."""
     links = []
@@ -155,11 +167,12 @@ def _attached(tokens: list[Token], keys: set[str], main: str | None) -> list[Lin
     """Reviews, notes, photos ... belong to what the request is mainly about."""
     if main is None:
         return []
-    anchor = next(t for t in tokens if t.lemma == main)
+    anchor = _first(tokens, main)
     links = []
     for key in sorted(keys & lexicon.ATTACHED - {main}):
-        child = next(t for t in tokens if t.lemma == key)
-        links.append(replace(_link(anchor, child, cascade=True), weak=True))
+        child = _first(tokens, key)
+        if anchor and child:
+            links.append(replace(_link(anchor, child, cascade=True), weak=True))
     return links
 
 
@@ -180,12 +193,18 @@ def _hub_parts(
     """Things nothing else links are parts of what the request is built around (its hub)."""
     if hub is None:
         return []
-    anchor = next(t for t in tokens if t.lemma == hub)
+    anchor = _first(tokens, hub)
     links = []
     for key in sorted(keys - linked - lexicon.PERSON_ROLES - {hub}):
-        child = next(t for t in tokens if t.lemma == key)
-        links.append(replace(_link(anchor, child), weak=True))
+        child = _first(tokens, key)
+        if anchor and child:
+            links.append(replace(_link(anchor, child), weak=True))
     return links
+
+
+def _first(tokens: list[Token], key: str) -> Token | None:
+    """The first mention of an entity key (none for one the words only imply)."""
+    return next((t for t in tokens if t.lemma == key), None)
 
 
 def _oriented(link: Link) -> Link:
@@ -213,6 +232,7 @@ def find_links(
         *_verb_prepositions(tokens, keys),
         *_subjects(tokens, keys),
         *_modifiers(tokens, keys),
+        *_categorised(tokens, keys),
     ]
     stated.sort(key=lambda link: link.start)
     implied = _containers(tokens, keys) + _held_with(tokens, keys) + _attached(tokens, keys, main)
