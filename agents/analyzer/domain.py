@@ -131,13 +131,15 @@ def _modifier(tokens: list[Token], token: Token) -> Token | None:
 
 
 def _named_feature(tokens: list[Token], token: Token) -> bool:
-    """The word before "feature", "system" ...: "a messaging feature", "a payment system"."""
+    """The word before "feature", "system" ...: "a messaging feature", "a payment system".
+    A plain noun before "feature", "option" or "tool" names the tool itself ("a barcode
+    scanner feature", "a cloud storage option"), not things it keeps."""
     head = tokens[token.head]
     if head.lemma not in lexicon.FEATURE_HEADS or token.index != head.index - 1:
         return False
     if token.tag == "VBG":
         return token.lemma not in lexicon.MANAGING_VERBS | lexicon.NOT_ENTITIES
-    return token.dep == "compound" and is_noun(token)
+    return token.dep == "compound" and head.lemma == "system" and is_noun(token)
 
 
 def candidates(tokens: list[Token]) -> dict[str, Candidate]:

@@ -21,7 +21,7 @@ NOT_ENTITIES = words(
     "user software feature interface application app platform system tool program solution "
     "website site service version individual people person everyone someone "
     "enthusiast lover fan beginner expert other friend family community audience public "
-    "participant human "
+    "participant human teammate colleague peer one "
     # features, capabilities, computed outputs
     "recommendation suggestion insight analysis analytic visualization representation report "
     "notification alert tip advice guidance assistance overview summary breakdown "
@@ -47,7 +47,7 @@ NOT_ENTITIES = words(
     "gameplay mechanic physics graphic visual realism immersion excitement "
     "thrill adventure journey something anything everything nothing "
     "development learning use usage making taking reading writing "
-    "movement direction "
+    "movement direction work storage logistic "
     # outside the software
     "internet web medium device computer phone smartphone browser market "
     "industry economy weather era "
