@@ -7,7 +7,8 @@ The rules, over the parse of ``agents.analyzer.parsing``:
    is a link instead ("project tasks": a ``Task`` of a ``Project``, see ``.relations``).
 2. A candidate earns evidence from how the request uses it (``agents.analyzer.evidence``: the
    object of a verb that acts on stored things counts most), and more each time it is named
-   again. "A messaging feature" names messages and "task management" tasks; players are data
+   again. "A messaging feature" names messages, "task management" tasks, and "event details"
+   or "team statistics" a thing with data of its own; players are data
    when the request tracks what is theirs ("their scores"), else they are the game's users.
    The object of a verb of serving ("help children", "provide designers with ...") is the
    product's users. "Categorize items" with no "into" implies categories the request keeps.
@@ -159,9 +160,10 @@ def candidates(tokens: list[Token]) -> dict[str, Candidate]:
             _mention(found, token, token.lemma, _FEATURE_EVIDENCE)
             continue
         managed = _managed_compound(tokens, token)
+        described = _described_compound(tokens, token)
         if not is_noun(token, before) or token.index in examples:
             continue
-        if token.dep == "compound" and not managed:
+        if token.dep == "compound" and not (managed or described):
             continue
         if _alternative(tokens, token):
             continue
@@ -173,7 +175,8 @@ def candidates(tokens: list[Token]) -> dict[str, Candidate]:
         if modifier and token.lemma in lexicon.ATTRIBUTES:
             continue  # "stress levels", "task deadlines": an attribute of something else
         words = f"{modifier.lemma} {token.lemma}" if modifier else token.lemma
-        score = _MANAGED_EVIDENCE if managed else evidence(tokens, token, roles)
+        score = _MANAGED_EVIDENCE if managed else THRESHOLD if described else 0.0
+        score = max(score, evidence(tokens, token, roles)) if token.dep != "compound" else score
         _mention(found, token, words, score)
     players_with_state(tokens, found)
     implied_categories(tokens, found)
@@ -196,6 +199,19 @@ def _managed_compound(tokens: list[Token], token: Token) -> bool:
         and token.index == head.index - 1
         and head.lemma in lexicon.MANAGING_ACTIVITIES
         and token.tag in ("NN", "NNS")
+    )
+
+
+def _described_compound(tokens: list[Token], token: Token) -> bool:
+    """The noun before an attribute or its details: "*task* deadlines", "*team* statistics",
+    "*event* details": a thing with data of its own, so a thing the request keeps."""
+    head = tokens[token.head]
+    return (
+        token.dep == "compound"
+        and token.index == head.index - 1
+        and head.lemma in lexicon.DETAILS
+        and token.tag in ("NN", "NNS")
+        and token.lemma not in NOT_MODIFIERS  # "track progress": a verb the tagger missed
     )
 
 

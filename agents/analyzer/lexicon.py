@@ -193,3 +193,5 @@ MANAGING_ACTIVITIES = words(
     "management organization organisation tracking tracker planning planner scheduling "
     "scheduler organizer organiser logging logger"
 )
+# What a thing's data is called as a whole ("event details", "player performance").
+DETAILS = words("detail information progress performance statistic stat history")
