@@ -18,6 +18,11 @@ A container that picks its members from elsewhere (a playlist, a cart, a collect
 many-to-many with them, owning the link; the others are one-to-many. Parts inside their
 parent ("pages within the notebook") go with it when it is deleted; other children block the
 deletion of their parent. The same pair linked both ways is many-to-many.
+
+What no words link is implied: a container holds what its sentence names, and the things
+still loose are parts of the request's hub (the first thing it names), except the hub's peers
+(items of one list with it, "manage resources, build cities": objects of one list of verbs),
+and none when more than two are loose: then the request lists things side by side.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from agents.analyzer import lexicon
 from agents.analyzer.parsing import Token, categorized, categorizing, children
 
 MAX_RELATIONS = 20
+# More loose things than this are a list of peers, not the parts of one thing.
+_MAX_HUB_PARTS = 2
 _PARENT_AFTER = lexicon.words("in within inside into under on onto at from for to by across")
 _PART_OF = lexicon.words("in within inside into under of")
 _VERB_PARENT_AFTER = lexicon.words("into to in within under onto on from for at by")
@@ -197,9 +204,30 @@ def _hub_parts(
     links = []
     for key in sorted(keys - linked - lexicon.PERSON_ROLES - {hub}):
         child = _first(tokens, key)
-        if anchor and child:
+        if anchor and child and not _peers(tokens, anchor, child):
             links.append(replace(_link(anchor, child), weak=True))
-    return links
+    return links if len(links) <= _MAX_HUB_PARTS else []
+
+
+def _list_head(tokens: list[Token], token: Token) -> Token:
+    """The first item of the list ``token`` is in (itself when it is in none)."""
+    for _ in range(50):
+        if token.dep != "conj" or token.head == token.index:
+            break
+        token = tokens[token.head]
+    return token
+
+
+def _peers(tokens: list[Token], one: Token, other: Token) -> bool:
+    """Items of one list ("patterns, borders and frames"), or objects of the verbs of one
+    list ("manage resources, build cities, form alliances"): named side by side, as peers."""
+    first, second = _list_head(tokens, one), _list_head(tokens, other)
+    if first.index == second.index:
+        return True
+    if first.dep != "dobj" or second.dep != "dobj":
+        return False
+    verbs = (_list_head(tokens, tokens[t.head]) for t in (first, second))
+    return len({verb.index for verb in verbs}) == 1
 
 
 def _first(tokens: list[Token], key: str) -> Token | None:
