@@ -14,9 +14,11 @@ The rules, over the parse of ``agents.analyzer.parsing``:
    product's users. "Categorize items" with no "into" implies categories the request keeps.
 3. Nouns that are never stored things (the product, its users, features, screens, abstract
    and mass nouns: ``agents.analyzer.lexicon``) are left out, and so are the examples after
-   "such as" (castles and farms are structures, not kinds of their own), and the second of
+   "such as" (castles and farms are structures, not kinds of their own; but "features such
+   as group chats" names chats), and the second of
    two nouns joined by "or" ("labels or tags"): another name for the first. Attributes (a date,
-   a priority, stress *levels*) need more evidence than other nouns.
+   a priority, stress *levels*) need more evidence than other nouns, unless counted out
+   ("multiple levels": an attribute is not counted).
 4. Candidates at or above ``THRESHOLD`` become entities, at most ``MAX_ENTITIES``, in the order
    the request names them. When none reaches it, the best-evidenced noun stands in; only a
    request with no usable noun at all gets the generic entity, and the plan says so.
@@ -38,6 +40,7 @@ MAX_ENTITIES = 8
 STAND_IN_THRESHOLD = 1.0
 _FEATURE_EVIDENCE = 2.5
 _MANAGED_EVIDENCE = 2.5
+_FEATURE_WORDS = lexicon.words("feature experience functionality capability option")
 NOT_MODIFIERS = lexicon.NOT_ENTITIES | lexicon.MANAGING_VERBS | ADJECTIVES | lexicon.LIGHT_VERBS
 
 
@@ -77,11 +80,15 @@ def is_noun(token: Token, before: Token | None = None) -> bool:
 
 
 def _examples(tokens: list[Token]) -> set[int]:
-    """Indices of the words listed after "such as", "like", "e.g." or "including"."""
+    """Indices of the words listed after "such as", "like", "e.g." or "including", when they
+    are examples of a kind of thing ("structures such as castles"); examples of a feature or
+    an experience ("features such as group chats") are the things themselves."""
     found: set[int] = set()
     for token in tokens:
         starts = token.lower in ("as", "like", "including") and token.dep == "prep"
         if starts and (token.lower != "as" or tokens[token.index - 1].lower == "such"):
+            if tokens[token.head].lemma in _FEATURE_WORDS:
+                continue
             objects = children(tokens, token, "pobj")
             found.update(_with_conjuncts(tokens, objects))
     return found

@@ -19,6 +19,7 @@ from agents.analyzer.parsing import Token, children
 
 NOUNS = ("NOUN", "PROPN")
 _ATTRIBUTE_PENALTY = 1.5
+_COUNTING = lexicon.words("multiple several many various different numerous")
 # What the object of a verb earns, by the verb's kind (``_verb_tier``).
 _VERB_WEIGHTS = {"managing": 2.5, "viewing": 2.0, "content": 1.75, "output": 0.5, "other": 1.0}
 
@@ -71,7 +72,8 @@ def evidence(tokens: list[Token], token: Token, roles: int = 1) -> float:
     if any(t.lower in ("each", "every") for t in children(tokens, token)):
         score += 1.0
     set_up = role.dep == "dobj" and (head.lemma == "set" or _verb_tier(head.lemma) == "managing")
-    if token.lemma in lexicon.ATTRIBUTES or (token.lemma in lexicon.SENT and not set_up):
+    attribute = token.lemma in lexicon.ATTRIBUTES and not _counted(tokens, token)
+    if attribute or (token.lemma in lexicon.SENT and not set_up):
         score -= _ATTRIBUTE_PENALTY  # a reminder the user sets up is data (tests/data/README)
     if token.tag == "NN" and not _determined(tokens, token):
         score -= 0.5  # a mass use ("offer guidance", "track attendance")
@@ -113,6 +115,14 @@ def _served(tokens: list[Token], role: Token) -> bool:
         return True
     return head.lemma in lexicon.SERVING_WITH_VERBS and any(
         p.lower == "with" for p in children(tokens, head, "prep")
+    )
+
+
+def _counted(tokens: list[Token], token: Token) -> bool:
+    """A plural counted out ("multiple levels", "ten levels", "different themed levels"):
+    things of their own, since an attribute (a skill level, a due date) is not counted."""
+    return token.tag == "NNS" and any(
+        t.lower in _COUNTING or t.dep == "nummod" for t in children(tokens, token)
     )
 
 
