@@ -104,6 +104,17 @@ def _with_conjuncts(tokens: list[Token], roots: list[Token]) -> set[int]:
     return found
 
 
+def _misread_verb(tokens: list[Token], token: Token) -> bool:
+    """A verb of managing the tagger took for a noun: spelt like one, after "and", "to" or a
+    comma, and followed by its object ("search for professionals, and *request* mentorships",
+    "track and *record* player statistics")."""
+    if token.lower not in lexicon.MANAGING_VERBS or token.index + 1 >= len(tokens):
+        return False
+    before = tokens[token.index - 1].lower if token.index else ""
+    after = tokens[token.index + 1]
+    return before in ("and", "or", "to", ",") and after.pos in ("NOUN", "DET", "ADJ", "PRON")
+
+
 def _alternative(tokens: list[Token], token: Token) -> bool:
     """The second noun of a pair joined by "or" ("labels or tags", "courses or webinars"): a
     second name for the first, not a kind of its own. Longer lists ("photos, videos, or
@@ -168,7 +179,7 @@ def candidates(tokens: list[Token]) -> dict[str, Candidate]:
             continue
         managed = _managed_compound(tokens, token)
         described = _described_compound(tokens, token)
-        if not is_noun(token, before) or token.index in examples:
+        if not is_noun(token, before) or token.index in examples or _misread_verb(tokens, token):
             continue
         if token.dep == "compound" and not (managed or described):
             continue
@@ -206,6 +217,7 @@ def _managed_compound(tokens: list[Token], token: Token) -> bool:
         and token.index == head.index - 1
         and head.lemma in lexicon.MANAGING_ACTIVITIES
         and token.tag in ("NN", "NNS")
+        and token.lemma not in lexicon.ATTRIBUTES  # "date setting": an attribute
     )
 
 

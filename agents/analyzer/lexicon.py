@@ -191,7 +191,8 @@ LIGHT_VERBS = words("form wage make take give run do hold keep get")
 # Activities of managing things: the noun before one names what is managed ("task management").
 MANAGING_ACTIVITIES = words(
     "management organization organisation tracking tracker planning planner scheduling "
-    "scheduler organizer organiser logging logger"
+    "scheduler organizer organiser logging logger setting sharing search recommendation "
+    "suggestion"
 )
 # What a thing's data is called as a whole ("event details", "player performance").
 DETAILS = words("detail information progress performance statistic stat history")

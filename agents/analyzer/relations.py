@@ -22,7 +22,7 @@ deletion of their parent. The same pair linked both ways is many-to-many.
 What no words link is implied: a container holds what its sentence names, and the things
 still loose are parts of the request's hub (the first thing it names), except the hub's peers
 (items of one list with it, "manage resources, build cities": objects of one list of verbs),
-and none when more than two are loose: then the request lists things side by side.
+and only the first two it names: the further a loose thing, the less it is likely a part.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from agents.analyzer import lexicon
 from agents.analyzer.parsing import Token, categorized, categorizing, children
 
 MAX_RELATIONS = 20
-# More loose things than this are a list of peers, not the parts of one thing.
+# The hub's implied parts: the first loose things the request names after it, no more.
 _MAX_HUB_PARTS = 2
 _PARENT_AFTER = lexicon.words("in within inside into under on onto at from for to by across")
 _PART_OF = lexicon.words("in within inside into under of")
@@ -206,7 +206,7 @@ def _hub_parts(
         child = _first(tokens, key)
         if anchor and child and not _peers(tokens, anchor, child):
             links.append(replace(_link(anchor, child), weak=True))
-    return links if len(links) <= _MAX_HUB_PARTS else []
+    return sorted(links, key=lambda link: link.end)[:_MAX_HUB_PARTS]
 
 
 def _list_head(tokens: list[Token], token: Token) -> Token:
