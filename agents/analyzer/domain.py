@@ -222,13 +222,14 @@ def _managed_compound(tokens: list[Token], token: Token) -> bool:
 
 
 def _described_compound(tokens: list[Token], token: Token) -> bool:
-    """The noun before an attribute or its details: "*task* deadlines", "*team* statistics",
-    "*event* details": a thing with data of its own, so a thing the request keeps."""
+    """The noun before its details or a container of it: "*team* statistics", "*event*
+    details", "*task* lists": a thing with data of its own, so a thing the request keeps."""
     head = tokens[token.head]
+    holders = lexicon.DETAILS | lexicon.words("list collection catalog catalogue library")
     return (
         token.dep == "compound"
         and token.index == head.index - 1
-        and head.lemma in lexicon.DETAILS
+        and head.lemma in holders
         and token.tag in ("NN", "NNS")
         and token.lemma not in NOT_MODIFIERS  # "track progress": a verb the tagger missed
     )
