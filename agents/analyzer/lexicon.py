@@ -196,3 +196,5 @@ MANAGING_ACTIVITIES = words(
 )
 # What a thing's data is called as a whole ("event details", "player performance").
 DETAILS = words("detail information progress performance statistic stat history")
+# Marks put on things, many to many with them.
+TAGS = words("tag label hashtag keyword")

@@ -14,7 +14,8 @@ A link is written in a few ways, and each way says which side owns the other:
 - a noun modifier or a possessive that is itself an entity: "*event* reminders", "the
   *restaurant's* menu": the modifier is the parent.
 
-A container that picks its members from elsewhere (a playlist, a cart, a collection) is
+A tag or a label is many-to-many with the thing its sentence puts it on (the nearest
+before it). A container that picks its members from elsewhere (a playlist, a cart, a collection) is
 many-to-many with them, owning the link; the others are one-to-many. Parts inside their
 parent ("pages within the notebook") go with it when it is deleted; other children block the
 deletion of their parent. The same pair linked both ways is many-to-many.
@@ -145,6 +146,24 @@ def _modifiers(tokens: list[Token], keys: set[str]) -> list[Link]:
     return links
 
 
+def _tagged(tokens: list[Token], keys: set[str]) -> list[Link]:
+    """Tags and labels are put on the thing their sentence handles, many to many (a sketch
+    has several tags, a tag marks several sketches): the nearest such thing, before first."""
+    links = []
+    for tag in (t for t in tokens if t.lemma in keys & lexicon.TAGS and t.dep != "compound"):
+        others = lexicon.TAGS | lexicon.OWNING_CONTAINERS | lexicon.PERSON_ROLES
+        near = [
+            t
+            for t in tokens
+            if t.sentence == tag.sentence and t.lemma in keys - others and t.dep != "compound"
+        ]
+        before = [t for t in near if t.index < tag.index]
+        item = before[-1] if before else next(iter(near), None)
+        if item is not None:
+            links.append(_link(item, tag, many=True))
+    return links
+
+
 def _categorised(tokens: list[Token], keys: set[str]) -> list[Link]:
     """ "Categorize items": the implied category has the items (``domain.implied_categories``)."""
     if "category" not in keys:
@@ -261,6 +280,7 @@ def find_links(
         *_subjects(tokens, keys),
         *_modifiers(tokens, keys),
         *_categorised(tokens, keys),
+        *_tagged(tokens, keys),
     ]
     stated.sort(key=lambda link: link.start)
     implied = _containers(tokens, keys) + _held_with(tokens, keys) + _attached(tokens, keys, main)
