@@ -220,16 +220,13 @@ def extract_domain(text: str) -> Domain:
     entities = entities[:MAX_ENTITIES]
     kept = {entity.name for entity in entities}
     names = {key: name for key, name in names.items() if name in kept}
-    # What the request is mainly about: its people first, else its best-evidenced thing.
-    ranked = sorted(chosen, key=lambda c: (c.key not in lexicon.PERSON_ROLES, -c.score))
-    main = next((c.key for c in ranked if c.key not in lexicon.ATTACHED and c.key in names), None)
     things = [
         c.key
         for c in sorted(chosen, key=lambda c: c.first)
         if c.key not in lexicon.PERSON_ROLES | lexicon.ATTACHED
     ]
     hub = next((key for key in things if key in names), None)
-    links = _merged(_id_fields(drafts, names), find_links(tokens, set(names), main, hub))
+    links = _merged(_id_fields(drafts, names), find_links(tokens, set(names), hub))
     relations = [_relation(link, names, tokens) for link in links]
     if not entities:
         generic = Entity(

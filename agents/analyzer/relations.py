@@ -38,7 +38,7 @@ MAX_RELATIONS = 20
 _MAX_HUB_PARTS = 2
 _PARENT_AFTER = lexicon.words("in within inside into under on onto at from for to by across")
 _PART_OF = lexicon.words("in within inside into under of")
-_VERB_PARENT_AFTER = lexicon.words("into to in within under onto on from for at by")
+_VERB_PARENT_AFTER = lexicon.words("into to in within under onto on from for at by among")
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def _verb_prepositions(tokens: list[Token], keys: set[str]) -> list[Link]:
     links = []
     for verb in (t for t in tokens if t.pos == "VERB"):
         objects = [o for d in children(tokens, verb, "dobj") for o in _keyed(tokens, d, keys)]
-        for prep in children(tokens, verb, "prep"):
+        for prep in children(tokens, verb, "prep", "dative"):
             if not objects or prep.lower not in _VERB_PARENT_AFTER | {"with"}:
                 continue
             for pobj in children(tokens, prep, "pobj"):
@@ -189,19 +189,6 @@ def _containers(tokens: list[Token], keys: set[str]) -> list[Link]:
     return links
 
 
-def _attached(tokens: list[Token], keys: set[str], main: str | None) -> list[Link]:
-    """Reviews, notes, photos ... belong to what the request is mainly about."""
-    if main is None:
-        return []
-    anchor = _first(tokens, main)
-    links = []
-    for key in sorted(keys & lexicon.ATTACHED - {main}):
-        child = _first(tokens, key)
-        if anchor and child:
-            links.append(replace(_link(anchor, child, cascade=True), weak=True))
-    return links
-
-
 def _held_with(tokens: list[Token], keys: set[str]) -> list[Link]:
     """A meeting, a session, a booking ... belongs to each kind of person the request names."""
     people = [t for t in tokens if t.lemma in keys & lexicon.PERSON_ROLES and t.dep != "compound"]
@@ -268,11 +255,9 @@ def _oriented(link: Link) -> Link:
     return replace(link, parent=link.child, child=link.parent, cascade=False)
 
 
-def find_links(
-    tokens: list[Token], keys: set[str], main: str | None = None, hub: str | None = None
-) -> list[Link]:
+def find_links(tokens: list[Token], keys: set[str], hub: str | None = None) -> list[Link]:
     """Every link between two different entity keys, once per pair, in the request's order:
-    those the words state first, then those implied by containers and attachments, then the
+    those the words state first, then those implied by containers and meetings, then the
     hub's parts."""
     stated = [
         *_noun_prepositions(tokens, keys),
@@ -283,7 +268,7 @@ def find_links(
         *_tagged(tokens, keys),
     ]
     stated.sort(key=lambda link: link.start)
-    implied = _containers(tokens, keys) + _held_with(tokens, keys) + _attached(tokens, keys, main)
+    implied = _containers(tokens, keys) + _held_with(tokens, keys)
     found = stated + implied
     linked = {key for link in found for key in (link.parent, link.child)}
     found = [_oriented(link) for link in found + _hub_parts(tokens, keys, hub, linked)]
