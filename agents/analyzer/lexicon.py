@@ -121,9 +121,10 @@ VIEWING_VERBS = words(
 )
 
 # Verbs of what the product computes or shows: their objects are outputs, not stored things.
+# (What a monitor detects or identifies, events and intrusions, it records: not listed.)
 OUTPUT_VERBS = words(
-    "analyze analyse simulate calculate compute estimate detect "
-    "identify predict suggest understand overcome ensure enhance improve minimize maximize "
+    "analyze analyse simulate calculate compute estimate "
+    "predict suggest understand overcome ensure enhance improve minimize maximize "
     "optimize reduce consider use utilize draw",
 )
 
