@@ -199,3 +199,5 @@ MANAGING_ACTIVITIES = words(
 DETAILS = words("detail information progress performance statistic stat history")
 # Marks put on things, many to many with them.
 TAGS = words("tag label hashtag keyword")
+# People who attend what is held (an event has many, each goes to many): many to many.
+ATTENDING = words("attendee guest member participant visitor speaker vendor volunteer")

@@ -190,13 +190,15 @@ def _containers(tokens: list[Token], keys: set[str]) -> list[Link]:
 
 
 def _held_with(tokens: list[Token], keys: set[str]) -> list[Link]:
-    """A meeting, a session, a booking ... belongs to each kind of person the request names."""
+    """A meeting, a session, a booking ... belongs to each kind of person the request names;
+    those who attend (attendees, guests, members) go to many and each has many of them."""
     people = [t for t in tokens if t.lemma in keys & lexicon.PERSON_ROLES and t.dep != "compound"]
     events = [t for t in tokens if t.lemma in keys & lexicon.SCHEDULED and t.dep != "compound"]
     links = []
     for person in {p.lemma: p for p in people}.values():
+        many = person.lemma in lexicon.ATTENDING
         for event in {e.lemma: e for e in events}.values():
-            links.append(replace(_link(person, event), weak=True))
+            links.append(replace(_link(person, event, many=many), weak=True))
     return links
 
 
