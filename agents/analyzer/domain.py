@@ -7,17 +7,17 @@ The rules, over the parse of ``agents.analyzer.parsing``:
    is a link instead ("project tasks": a ``Task`` of a ``Project``, see ``.relations``).
 2. A candidate earns evidence from how the request uses it (``agents.analyzer.evidence``: the
    object of a verb that acts on stored things counts most), and more each time it is named
-   again. "A messaging feature" names messages, "task management" tasks, and "event details"
-   or "team statistics" a thing with data of its own; players are data
-   when the request tracks what is theirs ("their scores"), else they are the game's users.
-   The object of a verb of serving ("help children", "provide designers with ...") is the
-   product's users. "Categorize items" with no "into" implies categories the request keeps.
+   again. "A messaging feature" names messages, "task management" tasks; "event details" or
+   "team statistics" name a thing with data of its own, "task lists" or "unit types" their
+   members. Players are data when the request tracks what is theirs ("their scores"), else
+   they are the game's users, and so is the object of a verb of serving ("help children",
+   "provide designers with ..."). "Categorize items" with no "into" implies categories.
 3. Nouns that are never stored things (the product, its users, features, screens, abstract
    and mass nouns: ``agents.analyzer.lexicon``) are left out, and so are the examples after
    "such as" (castles and farms are structures, not kinds of their own; but "features such
-   as group chats" names chats), and the second of
-   two nouns joined by "or" ("labels or tags"): another name for the first. Attributes (a date,
-   a priority, stress *levels*) need more evidence than other nouns, unless counted out
+   as group chats" names chats), the second of two nouns joined by "or" ("labels or tags":
+   another name for the first) and verbs the tagger took for nouns. Attributes (a date, a
+   priority, stress *levels*) need more evidence than other nouns, unless counted out
    ("multiple levels": an attribute is not counted).
 4. Candidates at or above ``THRESHOLD`` become entities, at most ``MAX_ENTITIES``, in the order
    the request names them. When none reaches it, the best-evidenced noun stands in; only a
@@ -223,13 +223,15 @@ def _managed_compound(tokens: list[Token], token: Token) -> bool:
 
 def _described_compound(tokens: list[Token], token: Token) -> bool:
     """The noun before its details or a container of it: "*team* statistics", "*event*
-    details", "*task* lists": a thing with data of its own, so a thing the request keeps."""
+    details", "*task* lists", "*unit* types" (a plural: "a contract type" is a field): a
+    thing with data of its own, so a thing the request keeps."""
     head = tokens[token.head]
+    kinds = head.lemma == "type" and head.tag == "NNS"
     holders = lexicon.DETAILS | lexicon.words("list collection catalog catalogue library")
     return (
         token.dep == "compound"
         and token.index == head.index - 1
-        and head.lemma in holders
+        and (head.lemma in holders or kinds)
         and token.tag in ("NN", "NNS")
         and token.lemma not in NOT_MODIFIERS  # "track progress": a verb the tagger missed
     )

@@ -117,7 +117,7 @@ MANAGING_VERBS = words(
 # Verbs of looking at stored things: weaker than managing them, stronger than other verbs.
 VIEWING_VERBS = words(
     "browse view read watch explore discover search find compare access participate engage "
-    "enroll subscribe navigate visit",
+    "enroll subscribe navigate visit collaborate",
 )
 
 # Verbs of what the product computes or shows: their objects are outputs, not stored things.
