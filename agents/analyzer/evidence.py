@@ -6,7 +6,8 @@ The role the noun plays decides most: the object of a verb that acts on stored t
 least the object of a verb of what the product computes (analyse, detect). A noun after a
 preposition earns from the verb or noun it hangs on. In a list every item has the first one's
 role, and "a variety of dishes" gives "dishes" the role of "variety". A plural or an "each"
-adds; an attribute word (a date, a priority) or a mass use ("offer guidance") takes away. A
+adds; an attribute word (a date, a priority), a mass use ("offer guidance") or a list that
+starts with a feature or a quality ("visual cues and instructions") takes away. A
 person earns more when the request tells several kinds of people apart, and less when it
 names only one (then they are its users). Where the parser missed a verb, a managing verb a
 few words before the noun still counts ("and schedule tutoring or mentorship sessions").
@@ -67,6 +68,8 @@ def evidence(tokens: list[Token], token: Token, roles: int = 1) -> float:
         score += 0.5
     if token.tag == "NNS":
         score += 1.0
+    if _listed_with_features(tokens, token):
+        score -= 1.0  # "visual cues and instructions", "playback speed, transition effects"
     if token.lemma in lexicon.PERSON_ROLES:
         score += 1.0 if roles > 1 else -1.0
     if any(t.lower in ("each", "every") for t in children(tokens, token)):
@@ -124,6 +127,18 @@ def _counted(tokens: list[Token], token: Token) -> bool:
     return token.tag == "NNS" and any(
         t.lower in _COUNTING or t.dep == "nummod" for t in children(tokens, token)
     )
+
+
+def _listed_with_features(tokens: list[Token], token: Token) -> bool:
+    """A later item of a list that starts with a feature, a quality or an attribute."""
+    first = token
+    for _ in range(20):
+        if first.dep != "conj" or first.head == first.index:
+            break
+        first = tokens[first.head]
+    if first.index == token.index or first.pos not in NOUNS:
+        return False
+    return first.lemma in lexicon.NOT_ENTITIES or first.lemma in lexicon.ATTRIBUTES
 
 
 def _determined(tokens: list[Token], token: Token) -> bool:
