@@ -112,6 +112,8 @@ def _served(tokens: list[Token], role: Token) -> bool:
     """The object of a verb of serving people ("empower musicians", "provide designers *with*
     ...", "connect students *with* ..."): the people the product serves, not its data."""
     head = tokens[role.head]
+    if role.dep == "nsubj" and head.dep in ("ccomp", "xcomp"):  # "helps children explore"
+        return tokens[head.head].lemma in lexicon.SERVING_VERBS
     if role.dep != "dobj" or head.pos != "VERB":
         return False
     if head.lemma in lexicon.SERVING_VERBS:
