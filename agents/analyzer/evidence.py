@@ -20,6 +20,7 @@ from agents.analyzer.parsing import Token, children
 
 NOUNS = ("NOUN", "PROPN")
 _ATTRIBUTE_PENALTY = 1.5
+_TIME_PREPOSITIONS = lexicon.words("during until till throughout after before since")
 _COUNTING = lexicon.words("multiple several many various different numerous")
 # What the object of a verb earns, by the verb's kind (``_verb_tier``).
 _VERB_WEIGHTS = {"managing": 2.5, "viewing": 2.0, "content": 1.75, "output": 0.5, "other": 1.0}
@@ -55,6 +56,8 @@ def evidence(tokens: list[Token], token: Token, roles: int = 1) -> float:
         pass  # "help children", "provide designers with tools": the product's users
     elif role.dep in ("dobj", "nsubjpass") and head.pos in ("VERB", "AUX"):
         score += _VERB_WEIGHTS.get(_verb_tier(head.lemma), 1.0)
+    elif role.dep == "pobj" and head.lower in _TIME_PREPOSITIONS:
+        pass  # "during designated work periods": a time, not a thing
     elif role.dep == "pobj":
         governor = tokens[head.head]
         if governor.pos == "VERB":
