@@ -85,7 +85,7 @@ ATTRIBUTES = words(
 # Containers whose members are picked from elsewhere: container n-n member.
 PICKING_CONTAINERS = words(
     "playlist collection cart basket portfolio deck bundle watchlist wishlist favorite "
-    "soundtrack mix compilation selection itinerary order plan",
+    "soundtrack mix compilation selection itinerary order plan recipe",
 )
 
 # Containers that own their members: container 1-n member.
@@ -95,7 +95,7 @@ SORTING_OWNERS = words("category genre topic type team restaurant table trip cul
 
 OWNING_CONTAINERS = words(
     "list notebook folder directory project board group series sequence library catalog "
-    "catalogue shelf channel chat conversation thread course curriculum menu recipe "
+    "catalogue shelf channel chat conversation thread course curriculum menu "
     "routine journal diary book page palette album",
 )
 
