@@ -24,6 +24,7 @@ What no words link is implied: a container holds what its sentence names, and th
 still loose are parts of the request's hub (the first thing it names), except the hub's peers
 (items of one list with it, "manage resources, build cities": objects of one list of verbs),
 and only the first two it names: the further a loose thing, the less it is likely a part.
+A hub that picks its members (a soundtrack, a recipe) is many-to-many with them.
 """
 
 from __future__ import annotations
@@ -213,7 +214,8 @@ def _hub_parts(
     for key in sorted(keys - linked - lexicon.PERSON_ROLES - {hub}):
         child = _first(tokens, key)
         if anchor and child and not _peers(tokens, anchor, child):
-            links.append(replace(_link(anchor, child), weak=True))
+            many = hub in lexicon.PICKING_CONTAINERS  # a playlist picks its songs
+            links.append(replace(_link(anchor, child, many=many), weak=True))
     return sorted(links, key=lambda link: link.end)[:_MAX_HUB_PARTS]
 
 
