@@ -1,6 +1,7 @@
 """The things a request manages, read from its parse: which nouns become entities.
 
-The rules, over the parse of ``agents.analyzer.parsing``:
+The rules, over the parse of ``agents.analyzer.parsing`` (the word patterns they use are in
+``agents.analyzer.readings``):
 
 1. Every common noun is a candidate, known by its lemma. One noun modifier stays in its name
    ("workout plans" -> ``WorkoutPlan``) unless the modifier is a candidate of its own, when it
@@ -29,10 +30,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from agents.analyzer import lexicon
+from agents.analyzer import lexicon, readings
 from agents.analyzer.evidence import NOUNS, evidence
 from agents.analyzer.parsing import Token, categorized, categorizing, children
-from agents.analyzer.vocabulary import ADJECTIVES, ING_NOUNS
+from agents.analyzer.vocabulary import ING_NOUNS
 
 THRESHOLD = 2.0
 MAX_ENTITIES = 8
@@ -40,8 +41,6 @@ MAX_ENTITIES = 8
 STAND_IN_THRESHOLD = 1.0
 _FEATURE_EVIDENCE = 2.5
 _MANAGED_EVIDENCE = 2.5
-_FEATURE_WORDS = lexicon.words("feature experience functionality capability option")
-NOT_MODIFIERS = lexicon.NOT_ENTITIES | lexicon.MANAGING_VERBS | ADJECTIVES | lexicon.LIGHT_VERBS
 
 
 @dataclass
@@ -79,54 +78,6 @@ def is_noun(token: Token, before: Token | None = None) -> bool:
     return token.lemma not in lexicon.NOT_ENTITIES and not _abstract(token.lemma)
 
 
-def _examples(tokens: list[Token]) -> set[int]:
-    """Indices of the words listed after "such as", "like", "e.g." or "including", when they
-    are examples of a kind of thing ("structures such as castles"); examples of a feature or
-    an experience ("features such as group chats") are the things themselves."""
-    found: set[int] = set()
-    for token in tokens:
-        starts = token.lower in ("as", "like", "including") and token.dep == "prep"
-        if starts and (token.lower != "as" or tokens[token.index - 1].lower == "such"):
-            if tokens[token.head].lemma in _FEATURE_WORDS:
-                continue
-            objects = children(tokens, token, "pobj")
-            found.update(_with_conjuncts(tokens, objects))
-    return found
-
-
-def _with_conjuncts(tokens: list[Token], roots: list[Token]) -> set[int]:
-    found: set[int] = set()
-    stack = list(roots)
-    while stack:
-        token = stack.pop()
-        found.add(token.index)
-        stack += children(tokens, token, "conj")
-    return found
-
-
-def _misread_verb(tokens: list[Token], token: Token) -> bool:
-    """A verb of managing the tagger took for a noun: spelt like one, after "and", "to" or a
-    comma, and followed by its object ("search for professionals, and *request* mentorships",
-    "track and *record* player statistics")."""
-    if token.lower not in lexicon.MANAGING_VERBS or token.index + 1 >= len(tokens):
-        return False
-    before = tokens[token.index - 1].lower if token.index else ""
-    after = tokens[token.index + 1]
-    return before in ("and", "or", "to", ",") and after.pos in ("NOUN", "DET", "ADJ", "PRON")
-
-
-def _alternative(tokens: list[Token], token: Token) -> bool:
-    """The second noun of a pair joined by "or" ("labels or tags", "courses or webinars"): a
-    second name for the first, not a kind of its own. Longer lists ("photos, videos, or
-    songs") name different things and are kept."""
-    head = tokens[token.head]
-    if token.dep != "conj" or head.pos not in NOUNS or head.dep == "conj" or token.left < 1:
-        return False
-    if tokens[token.left - 1].lower != "or" or children(tokens, token, "conj"):
-        return False
-    return [t.index for t in children(tokens, head, "conj")] == [token.index]
-
-
 def _followed_by_of(tokens: list[Token], token: Token) -> bool:
     return token.index + 1 < len(tokens) and tokens[token.index + 1].lower == "of"
 
@@ -144,7 +95,7 @@ def _modifier(tokens: list[Token], token: Token) -> Token | None:
     if before is None or before.head != token.index or before.dep != "compound":
         return None
     plain = before.pos in NOUNS and before.lower.isalpha() and len(before.lower) > 2
-    if not plain or before.tag not in ("NN", "NNS") or before.lemma in NOT_MODIFIERS:
+    if not plain or before.tag not in ("NN", "NNS") or before.lemma in readings.NOT_MODIFIERS:
         return None
     return before
 
@@ -163,7 +114,7 @@ def _named_feature(tokens: list[Token], token: Token) -> bool:
 
 def candidates(tokens: list[Token]) -> dict[str, Candidate]:
     """Every candidate noun of the request with its evidence, by lemma."""
-    examples = _examples(tokens)
+    examples = readings.examples(tokens)
     roles = len(
         {
             t.lemma
@@ -177,13 +128,15 @@ def candidates(tokens: list[Token]) -> dict[str, Candidate]:
         if _named_feature(tokens, token):
             _mention(found, token, token.lemma, _FEATURE_EVIDENCE)
             continue
-        managed = _managed_compound(tokens, token)
-        described = _described_compound(tokens, token)
-        if not is_noun(token, before) or token.index in examples or _misread_verb(tokens, token):
+        managed = readings.managed_compound(tokens, token)
+        described = readings.described_compound(tokens, token)
+        if not is_noun(token, before) or token.index in examples:
+            continue
+        if readings.misread_verb(tokens, token):
             continue
         if token.dep == "compound" and not (managed or described):
             continue
-        if _alternative(tokens, token):
+        if readings.alternative(tokens, token):
             continue
         if token.lemma in lexicon.HOLDERS and _followed_by_of(tokens, token):
             verb = tokens[token.head]
@@ -206,35 +159,6 @@ def _mention(found: dict[str, Candidate], token: Token, words: str, score: float
     candidate.mentions.append(token.index)
     candidate.names[words] += 1
     candidate.best = max(candidate.best, score)
-
-
-def _managed_compound(tokens: list[Token], token: Token) -> bool:
-    """The noun before an activity of managing: "*task* management", "*expense* tracking",
-    "a shopping *list* organization app": the request manages those things."""
-    head = tokens[token.head]
-    return (
-        token.dep == "compound"
-        and token.index == head.index - 1
-        and head.lemma in lexicon.MANAGING_ACTIVITIES
-        and token.tag in ("NN", "NNS")
-        and token.lemma not in lexicon.ATTRIBUTES  # "date setting": an attribute
-    )
-
-
-def _described_compound(tokens: list[Token], token: Token) -> bool:
-    """The noun before its details or a container of it: "*team* statistics", "*event*
-    details", "*task* lists", "*unit* types" (a plural: "a contract type" is a field): a
-    thing with data of its own, so a thing the request keeps."""
-    head = tokens[token.head]
-    kinds = head.lemma == "type" and head.tag == "NNS"
-    holders = lexicon.DETAILS | lexicon.words("list collection catalog catalogue library")
-    return (
-        token.dep == "compound"
-        and token.index == head.index - 1
-        and (head.lemma in holders or kinds)
-        and token.tag in ("NN", "NNS")
-        and token.lemma not in NOT_MODIFIERS  # "track progress": a verb the tagger missed
-    )
 
 
 def implied_categories(tokens: list[Token], found: dict[str, Candidate]) -> None:
@@ -262,13 +186,17 @@ def _plain_names(found: dict[str, Candidate]) -> None:
 
 
 def players_with_state(tokens: list[Token], found: dict[str, Candidate]) -> None:
-    """Players who own tracked things ("their scores", "their inventory") are data too."""
+    """Players who own tracked things ("their scores", "their inventory", "players manage
+    resources, train armies") are data too."""
     players = [t for t in tokens if t.lemma == "player"]
     owned = [
         t
         for t in tokens
         if t.lemma in lexicon.PLAYER_STATE
-        and any(p.lower in ("their", "your") for p in children(tokens, t))
+        and (
+            any(p.lower in ("their", "your") for p in children(tokens, t))
+            or readings.players_handle(tokens, t)
+        )
     ]
     if len(players) >= 2 and owned:
         candidate = found.setdefault("player", Candidate(key="player", first=players[0].index))
