@@ -143,6 +143,8 @@ def _listed_with_features(tokens: list[Token], token: Token) -> bool:
         first = tokens[first.head]
     if first.index == token.index or first.pos not in NOUNS:
         return False
+    if first.lemma in lexicon.DETAILS:  # "meeting details, attendees and agenda": data
+        return False
     return first.lemma in lexicon.NOT_ENTITIES or first.lemma in lexicon.ATTRIBUTES
 
 
