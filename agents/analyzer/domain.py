@@ -20,9 +20,11 @@ The rules, over the parse of ``agents.analyzer.parsing`` (the word patterns they
    another name for the first) and verbs the tagger took for nouns. Attributes (a date, a
    priority, stress *levels*) need more evidence than other nouns, unless counted out
    ("multiple levels": an attribute is not counted).
-4. Candidates at or above ``THRESHOLD`` become entities, at most ``MAX_ENTITIES``, in the order
-   the request names them. When none reaches it, the best-evidenced noun stands in; only a
-   request with no usable noun at all gets the generic entity, and the plan says so.
+4. Two English words for one thing ("photos" and "an image", "folders" and "a directory")
+   are one candidate. Candidates at or above ``THRESHOLD`` become entities, at most
+   ``MAX_ENTITIES``, in the order the request names them. When none reaches it, the
+   best-evidenced noun stands in; only a request with no usable noun at all gets the generic
+   entity, and the plan says so.
 """
 
 from __future__ import annotations
@@ -205,9 +207,21 @@ def players_with_state(tokens: list[Token], found: dict[str, Candidate]) -> None
         candidate.best = max(candidate.best, THRESHOLD)
 
 
+def _merge_synonyms(found: dict[str, Candidate]) -> None:
+    """Two English words for one thing ("photos" ... "an image") are one candidate, named as
+    the request names it first."""
+    for group in lexicon.SYNONYMS:
+        same = sorted((found[key] for key in group if key in found), key=lambda c: c.first)
+        for other in same[1:]:
+            same[0].mentions = sorted({*same[0].mentions, *other.mentions})
+            same[0].best = max(same[0].best, other.best)
+            del found[other.key]
+
+
 def select(found: dict[str, Candidate]) -> list[Candidate]:
     """The candidates that become entities, in the order the request names them."""
     _plain_names(found)
+    _merge_synonyms(found)
     ranked = sorted(found.values(), key=lambda c: (-c.score, c.first))
     chosen = [c for c in ranked if c.score >= THRESHOLD][:MAX_ENTITIES]
     if not chosen and ranked and ranked[0].score >= STAND_IN_THRESHOLD:

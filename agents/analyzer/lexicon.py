@@ -201,3 +201,5 @@ DETAILS = words("detail information progress performance statistic stat history"
 TAGS = words("tag label hashtag keyword")
 # People who attend what is held (an event has many, each goes to many): many to many.
 ATTENDING = words("attendee guest member participant visitor speaker vendor volunteer")
+# Words English uses for one and the same thing: one entity, whichever the request says first.
+SYNONYMS = (words("photo image picture"), words("folder directory"))
