@@ -99,6 +99,8 @@ def _modifier(tokens: list[Token], token: Token) -> Token | None:
     plain = before.pos in NOUNS and before.lower.isalpha() and len(before.lower) > 2
     if not plain or before.tag not in ("NN", "NNS") or before.lemma in readings.NOT_MODIFIERS:
         return None
+    if before.index and tokens[before.index - 1].text == "-":
+        return None  # the end of a hyphenated word: "mosaic-style videos" are videos
     return before
 
 
