@@ -47,7 +47,7 @@ NOT_ENTITIES = words(
     "gameplay mechanic physics graphic visual realism immersion excitement "
     "thrill adventure journey something anything everything nothing "
     "development learning use usage making taking reading writing "
-    "movement direction work storage logistic "
+    "movement direction work storage logistic appearance "
     # outside the software
     "internet web medium device computer phone smartphone browser market "
     "industry economy weather era "
