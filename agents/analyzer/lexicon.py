@@ -31,7 +31,7 @@ NOT_ENTITIES = words(
     "sharing collaboration communication navigation access control "
     # screens and widgets
     "dashboard screen view chart graph timeline display editor panel button "
-    "widget window tab "
+    "widget window tab timer "
     # abstract and mass nouns
     "time experience variety range set process performance progress improvement quality "
     "technique understanding knowledge skill strength weakness health wellbeing being "
@@ -54,7 +54,7 @@ NOT_ENTITIES = words(
     # the product's insides and presentation
     "algorithm layout overlay layer cue placement logistics fact aid reaction return operation "
     "backend frontend api model classifier regressor pipeline job batch workflow microservice "
-    "row column cell export setting "
+    "row column cell export setting setup configuration "
     # mass nouns SRDD uses as objects of its verbs
     "criterion text joy hassle adrenaline teamwork confidentiality theft risk clarification "
     "context "
