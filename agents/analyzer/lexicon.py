@@ -50,7 +50,7 @@ NOT_ENTITIES = words(
     "movement direction work storage logistic appearance "
     # outside the software
     "internet web medium device computer phone smartphone browser market "
-    "industry economy weather era "
+    "industry economy weather era sky "
     # the product's insides and presentation
     "algorithm layout overlay layer cue placement logistics fact aid reaction return operation "
     "backend frontend api model classifier regressor pipeline job batch workflow microservice "
