@@ -22,9 +22,12 @@ RUN groupadd --system --gid 10001 worker \
 
 WORKDIR /opt/ag2-sdlc
 COPY . .
-# The analyzer's English pipeline by its hash first (agents/analyzer/parsing.py says why).
+# The analyzer's English pipeline by its hash first (agents/analyzer/parsing.py says why). pip
+# byte-compiles site-packages; the source tree flows load from is compiled here, once, since
+# PYTHONDONTWRITEBYTECODE keeps every flow run from writing (and so reusing) its own .pyc files.
 RUN pip install --no-cache-dir --require-hashes --no-deps -r agents/analyzer/english-pipeline.txt \
-    && pip install --no-cache-dir .
+    && pip install --no-cache-dir . \
+    && python -m compileall -q core services agents blocks tasks flows ui
 
 # Numeric ids: resolvable by the host and by Kubernetes' runAsNonRoot check.
 USER 10001:10001

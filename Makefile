@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 CHECKOV_VERSION := 3.3.30
+PACKAGES := core services agents blocks tasks flows ui bench
 SUDO := $(shell test "$$(id -u)" -eq 0 || echo sudo)
 
 .PHONY: install lint test test-llm demo bench clean browser bubblewrap postgres
@@ -14,16 +15,21 @@ SUDO := $(shell test "$$(id -u)" -eq 0 || echo sudo)
 # The English pipeline goes in first, by its hash; the project's own install then finds it there.
 PIPELINE_PIN := agents/analyzer/english-pipeline.txt
 
+# Byte-compiled at install (uv compiles the whole site-packages): with PYTHONDONTWRITEBYTECODE
+# set, as it is on these machines and in most Python images, nothing is ever compiled later, so
+# every process (each flow run, server, worker, checkov) compiled its imports from source again:
+# importing the pipeline took 6.3 CPU s instead of 3.0, checkov started in 4.0 s instead of 2.1.
 $(STAMP): pyproject.toml $(PIPELINE_PIN)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes --no-deps -r $(PIPELINE_PIN)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
+	$(BIN)/python -m compileall -q $(PACKAGES) >/dev/null
 	touch $(STAMP)
 
 $(CHECKOV_STAMP): Makefile | $(STAMP)
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(BIN)/uv pip install --quiet --python $(CHECKOV_VENV)/bin/python 'checkov==$(CHECKOV_VERSION)'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(CHECKOV_VENV)/bin/python 'checkov==$(CHECKOV_VERSION)'
 	touch $@
 
 # Azurite (Azure Blob emulator) for the storage tests, and the Argo CD and External Secrets CRD
@@ -70,7 +76,7 @@ $(LLM_STAMP): $(STAMP)
 	command -v cmake >/dev/null && command -v g++ >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq cmake g++ >/dev/null)
 	LLAMA_CPP_BUILD_JOBS=2 CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="-DGGML_NATIVE=OFF" \
-		$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,llm]'
+		$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev,llm]'
 	touch $@
 
 test-llm: $(LLM_STAMP) node_modules/.package-lock.json

@@ -70,9 +70,22 @@ def field_identifier(text: str, *, taken: set[str] | None = None) -> str:
 
 @functools.cache
 def _inflector() -> inflect.engine:
-    # Built on first use: importing and building inflect's tables costs about a second.
-    import inflect
+    """inflect's engine, built on first use, imported without typeguard's instrumentation.
 
+    inflect wraps its methods in typeguard's ``@typechecked``, which re-parses and recompiles
+    inflect's 4,000-line module once per method at import: 1.3 CPU s in every process, and a
+    process worker starts one per flow run (jaraco/inflect#212, still open). The checks only
+    verify that a word is a non-empty ``str``, which ``singular`` and ``plural`` guarantee; so
+    inflect is imported with ``typechecked`` as the identity, and typeguard is restored at once.
+    """
+    import typeguard
+
+    instrument = typeguard.typechecked
+    typeguard.typechecked = lambda target: target  # type: ignore[assignment]  # see the docstring
+    try:
+        import inflect
+    finally:
+        typeguard.typechecked = instrument
     return inflect.engine()
 
 

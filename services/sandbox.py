@@ -21,7 +21,7 @@ from pathlib import Path
 from core.contracts import SandboxRecord
 from core.errors import SandboxTimeout, SandboxUnavailable, ToolFailed
 from core.settings import get_settings
-from services import bubblewrap
+from services import bubblewrap, environments
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,8 @@ class Sandbox:
     timeout: int = 600
     limits: Limits = field(default_factory=Limits)
     allow_unsafe: bool = field(default_factory=_unsafe_allowed)
+    # Where environments are built once per requirement set (default: the data home's).
+    environments_dir: Path | None = None
 
     @property
     def isolated(self) -> bool:
@@ -133,19 +135,44 @@ class Sandbox:
     ) -> Path:
         """A virtual environment at ``env_dir`` with ``requirements`` (a file) and ``extra``
         (requirement lines) installed; reused while both are unchanged. Runs outside the
-        sandbox: it reads the package index, and runs no project code.
+        sandbox: it reads the package index, and runs no project code. The environment is a
+        hard-linked copy of one built once per requirement set (``services.environments``).
 
         Returns the environment's directory.
         """
         digest = hashlib.sha256(requirements.read_bytes() if requirements else b"")
         digest.update("\n".join(extra).encode())
+        digest.update(sys.executable.encode())
         stamp = env_dir / ".requirements.sha256"
         if stamp.is_file() and stamp.read_text() == digest.hexdigest():
             return env_dir
-        uv = uv_binary()
-        self._uv([uv, "venv", "--quiet", "--clear", "--python", sys.executable, str(env_dir)])
         sources = ["-r", str(requirements)] if requirements else []
-        if sources or extra:
+
+        def build(directory: Path) -> None:
+            self._install(directory, [*sources, *extra])
+
+        store = self.environments_dir or get_settings().data_home / "environments"
+        key = digest.hexdigest()[:32]
+        template = environments.prepared(store, key, build, timeout=self.timeout)
+        environments.copy_into(template, env_dir)
+        stamp.write_text(digest.hexdigest())
+        return env_dir
+
+    def _install(self, env_dir: Path, requirements: list[str]) -> None:
+        uv = uv_binary()
+        self._uv(
+            [
+                uv,
+                "venv",
+                "--quiet",
+                "--clear",
+                "--relocatable",
+                "--python",
+                sys.executable,
+                str(env_dir),
+            ]
+        )  # fmt: skip - an argv reads best as flags beside their values
+        if requirements:
             # Byte-compiled once here instead of in every test, tool and server process.
             self._uv(
                 [
@@ -156,12 +183,9 @@ class Sandbox:
                     "--compile-bytecode",
                     "--python",
                     str(env_dir / "bin" / "python"),
-                    *sources,
-                    *extra,
+                    *requirements,
                 ]
             )  # fmt: skip - an argv reads best as flags beside their values
-        stamp.write_text(digest.hexdigest())
-        return env_dir
 
     def _uv(self, args: list[str]) -> None:
         try:

@@ -22,7 +22,6 @@ from typing import Annotated
 from pydantic import Field
 
 from agents.llm import BackendSpec, consult_sync, register
-from agents.reviewer.codemods import apply_codemods
 from agents.reviewer.patches import PatchRefused, apply_patch
 from agents.reviewer.score import FAILED_TEST
 from core.contracts import (
@@ -101,6 +100,9 @@ def _changes(
 
 def deterministic_fixes(project_dir: Path, redact: Callable[[str], str]) -> list[CodeChange]:
     """Apply the codemods, then ruff's safe fixes and formatter; each change with its diff."""
+    # Imported here: libcst costs every flow run 0.4 CPU s, and only a blocking review repairs.
+    from agents.reviewer.codemods import apply_codemods
+
     before = _snapshot(project_dir)
     applied: dict[str, list[str]] = {}
     for path, text in before.items():

@@ -1,0 +1,96 @@
+"""Environments are built once per requirement set and copied into each project by hard links."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from services import environments
+from services.sandbox import Sandbox, uv_cache_dir
+
+
+def _writes(calls: list[Path]):  # type: ignore[no-untyped-def] - a test helper's closure
+    def build(directory: Path) -> None:
+        calls.append(directory)
+        (directory / "lib").mkdir(parents=True)
+        (directory / "lib" / "module.py").write_text("VALUE = 1\n")
+
+    return build
+
+
+def test_a_requirement_set_is_built_once_however_many_ask_at_once(tmp_path: Path) -> None:
+    calls: list[Path] = []
+    build = _writes(calls)
+    found: list[Path] = []
+    threads = [
+        threading.Thread(
+            target=lambda: found.append(
+                environments.prepared(tmp_path / "store", "k1", build, timeout=60)
+            )
+        )
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert set(found) == {tmp_path / "store" / "k1"}
+
+
+def test_a_build_that_failed_half_way_is_built_again(tmp_path: Path) -> None:
+    def broken(directory: Path) -> None:
+        (directory / "lib").mkdir(parents=True)
+        raise RuntimeError("the index went away")
+
+    with pytest.raises(RuntimeError):
+        environments.prepared(tmp_path, "k1", broken, timeout=60)
+    calls: list[Path] = []
+    template = environments.prepared(tmp_path, "k1", _writes(calls), timeout=60)
+    assert calls == [template]
+    assert (template / "lib" / "module.py").is_file()
+
+
+def test_each_project_gets_its_own_directory_sharing_the_files(tmp_path: Path) -> None:
+    template = environments.prepared(tmp_path / "store", "k1", _writes([]), timeout=60)
+    first, second = tmp_path / "a" / "venv", tmp_path / "b" / "venv"
+    for target in (first, second):
+        target.parent.mkdir()
+        environments.copy_into(template, target)
+    module = Path("lib") / "module.py"
+    assert (first / module).stat().st_ino == (second / module).stat().st_ino
+    assert not (first / environments.COMPLETE).exists()
+    (first / "own-file").write_text("run a")
+    assert not (second / "own-file").exists()
+    assert not (template / "own-file").exists()
+
+
+def test_a_copy_replaces_what_was_there(tmp_path: Path) -> None:
+    template = environments.prepared(tmp_path / "store", "k1", _writes([]), timeout=60)
+    target = tmp_path / "venv"
+    (target / "stale").mkdir(parents=True)
+    environments.copy_into(template, target)
+    assert sorted(p.name for p in target.iterdir()) == ["lib"]
+
+
+def test_two_projects_with_the_same_requirements_share_one_real_build(tmp_path: Path) -> None:
+    """Through the sandbox: one uv build, two working environments of linked files."""
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("pyyaml\n")
+    sandbox = Sandbox(cache_dir=uv_cache_dir(), environments_dir=tmp_path / "store")
+    first = sandbox.ensure_env(requirements, tmp_path / "a" / "venv")
+    second = sandbox.ensure_env(requirements, tmp_path / "b" / "venv")
+    assert len([p for p in (tmp_path / "store").iterdir() if p.is_dir()]) == 1
+    for env in (first, second):
+        done = subprocess.run(
+            [str(env / "bin" / "python"), "-c", "import yaml; print(yaml.__file__)"],
+            capture_output=True, text=True, check=True, timeout=60,
+        )  # fmt: skip
+        # Each environment imports from its own directory, not the store's.
+        assert done.stdout.startswith(str(env)), done.stdout
+    compiled = next((first / "lib").glob("python3*/site-packages/yaml/__pycache__/*.pyc"))
+    twin = second / compiled.relative_to(first)
+    assert compiled.stat().st_ino == twin.stat().st_ino
