@@ -26,8 +26,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from filelock import FileLock
+from filelock import Timeout as BuildLockTimeout
 
 COMPLETE = ".complete"
+__all__ = ["COMPLETE", "BuildLockTimeout", "copy_into", "prepared"]
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -43,7 +45,7 @@ def prepared(store: Path, key: str, build: Callable[[Path], None], *, timeout: f
     """The store's environment for ``key``, built by ``build(directory)`` if it is not there.
 
     Raises:
-        filelock.Timeout: another process held the build lock longer than ``timeout``.
+        BuildLockTimeout: another process held the build lock longer than ``timeout``.
         Whatever ``build`` raises (the half-built directory is left unmarked).
     """
     store.mkdir(parents=True, exist_ok=True)

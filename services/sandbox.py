@@ -153,7 +153,12 @@ class Sandbox:
 
         store = self.environments_dir or get_settings().data_home / "environments"
         key = digest.hexdigest()[:32]
-        template = environments.prepared(store, key, build, timeout=self.timeout)
+        try:
+            template = environments.prepared(store, key, build, timeout=self.timeout)
+        except environments.BuildLockTimeout as exc:
+            raise SandboxTimeout(
+                f"Another run has been building the same environment for over {self.timeout} s."
+            ) from exc
         environments.copy_into(template, env_dir)
         stamp.write_text(digest.hexdigest())
         return env_dir

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextvars
+import functools
+import hashlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from prefect import Task, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import INPUTS, TASK_SOURCE
+from prefect.cache_policies import INPUTS, TASK_SOURCE, CacheKeyFnPolicy
 from prefect.client.schemas.objects import TaskRun
 from prefect.states import State
 
@@ -20,8 +23,32 @@ AgentParams = ParamSpec("AgentParams")
 AgentResult = TypeVar("AgentResult")
 # A table artifact's rows, as Prefect's create_table_artifact takes them (JSON-able values).
 TableRows = list[dict[str, Any]]
-# Same inputs and same task code -> same answer, across runs and processes.
-AGENT_CACHE = INPUTS + TASK_SOURCE
+# What an agent's answer depends on besides its inputs: the agents, the contracts their results
+# are pickled as, the services they call and the templates they render.
+_CODE = ("core", "agents", "services", "templates")
+
+
+@functools.cache
+def code_version() -> str:
+    """SHA-256 of the code behind every agent's answer, computed once per process.
+
+    Prefect's TASK_SOURCE hashes only the task function; with it alone, a result cached by an
+    older version (a field missing from its contract, an earlier rule) was served after an
+    upgrade, from the same result storage, for the same request.
+    """
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for package in _CODE:
+        for path in sorted((root / package).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_VERSION = CacheKeyFnPolicy(cache_key_fn=lambda _context, _parameters: code_version())
+# Same inputs, same task and same code behind it -> same answer, across runs and processes.
+AGENT_CACHE = INPUTS + TASK_SOURCE + CODE_VERSION
 
 
 def retry_transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:

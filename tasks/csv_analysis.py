@@ -21,7 +21,7 @@ from agents.profiling import CsvProfile, DriftReport, compare, neutralise, profi
 from agents.rendering import default_renderer
 from core.errors import InvalidRequest
 from core.settings import get_settings
-from tasks.common import retry_transient
+from tasks.common import CODE_VERSION, retry_transient
 
 _TEMPLATE = "reports/csv_profile.md.j2"
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
@@ -80,7 +80,7 @@ def _retry_crashes(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -
     retries=1,
     retry_delay_seconds=2,
     retry_condition_fn=_retry_crashes,
-    cache_policy=TASK_SOURCE + CacheKeyFnPolicy(cache_key_fn=_file_version),
+    cache_policy=TASK_SOURCE + CODE_VERSION + CacheKeyFnPolicy(cache_key_fn=_file_version),
     persist_result=True,
 )
 def profile_file(path: str) -> CsvProfile | State[Any]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import SandboxTimeout
 from services import environments
 from services.sandbox import Sandbox, uv_cache_dir
 
@@ -94,3 +95,29 @@ def test_two_projects_with_the_same_requirements_share_one_real_build(tmp_path: 
     compiled = next((first / "lib").glob("python3*/site-packages/yaml/__pycache__/*.pyc"))
     twin = second / compiled.relative_to(first)
     assert compiled.stat().st_ino == twin.stat().st_ino
+
+
+def test_a_build_held_too_long_by_another_run_is_one_sentence(tmp_path: Path) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    class SlowBuild(Sandbox):
+        def _install(self, env_dir: Path, requirements: list[str]) -> None:
+            started.set()
+            release.wait(30)
+            env_dir.mkdir(parents=True)
+
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("pyyaml\n")
+    store = tmp_path / "store"
+    first = threading.Thread(
+        target=SlowBuild(environments_dir=store, timeout=60).ensure_env,
+        args=(requirements, tmp_path / "a" / "venv"),
+    )
+    first.start()
+    assert started.wait(30)
+    try:
+        with pytest.raises(SandboxTimeout, match="building the same environment for over 1 s"):
+            Sandbox(environments_dir=store, timeout=1).ensure_env(requirements, tmp_path / "b")
+    finally:
+        release.set()
+        first.join()

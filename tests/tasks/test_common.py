@@ -169,3 +169,33 @@ class TestLlmUsageTable:
         rows = json.loads(str(artifact.data))
         assert rows[0]["cost_usd"] == "unknown"
         assert rows[-1]["cost_usd"] == "unknown"
+
+
+@pytest.mark.usefixtures("prefect_api")
+class TestAgentCache:
+    """Agent results are cached on their inputs, their task and the code behind them."""
+
+    def test_same_code_is_a_cache_hit_and_changed_code_a_miss(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import uuid
+
+        import tasks.common
+
+        calls: list[str] = []
+
+        @tasks.common.agent_task("cache-probe", retries=0)
+        def probe(word: str) -> str:
+            calls.append(word)
+            return word.upper()
+
+        @flow
+        def run(word: str) -> str:
+            return probe(word)
+
+        word = f"w{uuid.uuid4().hex[:8]}"  # result storage outlives sessions: a fresh input
+        assert run(word) == run(word) == word.upper()
+        assert calls == [word]
+        monkeypatch.setattr(tasks.common, "code_version", lambda: "an upgraded agent")
+        assert run(word) == word.upper()
+        assert calls == [word, word]
