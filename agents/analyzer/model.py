@@ -195,6 +195,13 @@ def _merged(first: list[Link], then: list[Link]) -> list[Link]:
     return first + [link for link in then if frozenset((link.parent, link.child)) not in pairs]
 
 
+def _managed(tokens: list[Token], candidate: Candidate) -> bool:
+    """People the request keeps records of ("the performance of their employees") rather than
+    people who act in it ("players build cities"): never the subject of a verb."""
+    said = [tokens[i] for i in candidate.mentions if tokens[i].dep != "compound"]
+    return bool(said) and not any(t.dep in {"nsubj", "nsubjpass"} for t in said)
+
+
 def extract_domain(text: str) -> Domain:
     """The entities and relations ``text`` describes (refused sentences are not read)."""
     text = without_refused(text)
@@ -223,7 +230,8 @@ def extract_domain(text: str) -> Domain:
     things = [
         c.key
         for c in sorted(chosen, key=lambda c: c.first)
-        if c.key not in lexicon.PERSON_ROLES | lexicon.ATTACHED
+        if c.key not in lexicon.ATTACHED
+        and (c.key not in lexicon.PERSON_ROLES or _managed(tokens, c))
     ]
     hub = next((key for key in things if key in names), None)
     links = _merged(_id_fields(drafts, names), find_links(tokens, set(names), hub))

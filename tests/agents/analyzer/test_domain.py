@@ -154,6 +154,22 @@ class TestRelations:
         assert ("Experiment", "one_to_many", "Variable") in links
         assert ("Experiment", "one_to_many", "Outcome") in links
 
+    def test_people_the_request_keeps_records_of_can_be_the_hub(self) -> None:
+        """Goals and evaluations of "their employees" are the employees'; players who act
+        ("players build kingdoms") are not what the game's things belong to."""
+        links = _links(
+            "An app that lets businesses track the performance of their employees. It provides "
+            "features for setting goals, conducting evaluations, and generating reports."
+        )
+        assert ("Employee", "one_to_many", "Goal") in links
+        assert ("Employee", "one_to_many", "Evaluation") in links
+        links = _links(
+            "A game where players can create and manage their own kingdoms. Players will build "
+            "and upgrade structures, such as castles and farms. They must manage resources."
+        )
+        assert ("Kingdom", "one_to_many", "Structure") in links
+        assert ("Player", "one_to_many", "Structure") not in links
+
     def test_refused_sentences_add_no_relation(self) -> None:
         """A gate-switching sentence is not read for entities or relations."""
         clean = "Users create notebooks and add pages within the notebook."
