@@ -14,7 +14,8 @@ builtin it resembles, so callers that only know the builtin still catch it::
     ├── ApprovalDenied(RuntimeError)      the human rejected the release, or never answered
     ├── ModelUnavailable(RuntimeError)    a configured LLM backend failed (bad key, unknown
     │                                     model, unreachable, or still failing after retries)
-    └── BudgetExceeded(RuntimeError)      the run's token or cost budget is spent
+    ├── BudgetExceeded(RuntimeError)      the run's token or cost budget is spent
+    └── WorkspaceBusy(RuntimeError)       another run is building the same request right now
 """
 
 from __future__ import annotations
@@ -62,3 +63,7 @@ class ModelUnavailable(RuntimeError, Ag2SdlcError):
 
 class BudgetExceeded(RuntimeError, Ag2SdlcError):
     """The run's model budget is spent; no further model call is made."""
+
+
+class WorkspaceBusy(RuntimeError, Ag2SdlcError):
+    """Another live run holds the workspace of the same request; the message names it."""

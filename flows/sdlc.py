@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
-from agents.llm import Ledger
+from agents.llm import BackendSpec, Ledger
 from agents.release import ApprovalRules
 from blocks import (
     load_bundle_plan,
@@ -27,10 +28,10 @@ from core.contracts import (
     PipelineRequest,
     RequestOptions,
 )
-from core.errors import BudgetExceeded, InvalidRequest, ModelUnavailable
+from core.errors import BudgetExceeded, InvalidRequest, ModelUnavailable, WorkspaceBusy
 from flows.observability import configure_run_observability, mark_fallback
 from flows.release_stage import ApprovalSettings, approve_and_release, run_url
-from flows.stages import CloudBlocks, publish_ledger, run_agents
+from flows.stages import CloudBlocks, publish_ledger, run_agents, workspace_for
 from services.telemetry import annotate_span
 from tasks.common import ArtifactPublisher
 from tasks.release_audit import load_notifier
@@ -136,19 +137,7 @@ def sdlc_pipeline(
     except InvalidRequest as exc:
         return Failed(message=str(exc))
     annotate_span(**{"ag2_sdlc.project": req.project_name})
-    name = req.project_name
-    artifacts = ArtifactPublisher()  # artifacts go out while the next agent works
-    try:
-        blocks = CloudBlocks(aws=aws_block, gcp=gcp_block, azure=azure_block)
-        outcome = run_agents(req, llm=llm, ledger=ledger, artifacts=artifacts, blocks=blocks)
-    except (ModelUnavailable, BudgetExceeded) as exc:  # one sentence, nothing published
-        logger.error("%s", exc)
-        return Failed(message=str(exc))
-    finally:
-        publish_ledger(name, ledger, artifacts)
-        artifacts.close()  # every agent's artifact is out before the approver looks
-    if outcome.llm_fallbacks:
-        mark_fallback(outcome.llm_fallbacks)
+    blocks = CloudBlocks(aws=aws_block, gcp=gcp_block, azure=azure_block)
     config = ReleaseConfig(
         cloud=cloud_provider,
         github_block=github_block,
@@ -158,6 +147,40 @@ def sdlc_pipeline(
         four_eyes=four_eyes,
         run_url=run_url(),
     )
-    return approve_and_release(
-        req, outcome, approval=gate, config=config, remote_url=load_remote_url(git_block, name)
-    )
+    try:
+        # One run at a time per request: a second one would write the same files.
+        with workspace_for(req).claimed(_this_run()):
+            outcome = _agents(req, llm=llm, ledger=ledger, blocks=blocks)
+            if not isinstance(outcome, PipelineOutcome):
+                return outcome
+            remote_url = load_remote_url(git_block, req.project_name)
+            return approve_and_release(
+                req, outcome, approval=gate, config=config, remote_url=remote_url
+            )
+    except WorkspaceBusy as exc:
+        logger.error("%s", exc)
+        return Failed(message=str(exc))
+
+
+def _this_run() -> str:
+    """The flow run as a person finds it in the UI: its name and id."""
+    return f"flow run {flow_run.name or '?'} ({flow_run.id or 'no id'})"
+
+
+def _agents(
+    req: PipelineRequest, *, llm: BackendSpec, ledger: Ledger, blocks: CloudBlocks
+) -> PipelineOutcome | State[Any]:
+    """The five agents with their artifacts; a failed model or a spent budget is one sentence
+    and publishes nothing."""
+    artifacts = ArtifactPublisher()  # artifacts go out while the next agent works
+    try:
+        outcome = run_agents(req, llm=llm, ledger=ledger, artifacts=artifacts, blocks=blocks)
+    except (ModelUnavailable, BudgetExceeded) as exc:
+        get_run_logger().error("%s", exc)
+        return Failed(message=str(exc))
+    finally:
+        publish_ledger(req.project_name, ledger, artifacts)
+        artifacts.close()  # every agent's artifact is out before the approver looks
+    if outcome.llm_fallbacks:
+        mark_fallback(outcome.llm_fallbacks)
+    return outcome

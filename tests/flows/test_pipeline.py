@@ -245,6 +245,21 @@ class TestBadParameters:
         assert set(get_settings().workspaces_dir.glob("*")) == before
 
 
+class TestOneRunPerRequest:
+    def test_a_second_run_of_a_request_in_progress_fails_in_one_sentence(self) -> None:
+        """While another run holds the request's workspace, a run of the same request fails at
+        once, naming that run, and writes nothing into the workspace."""
+        text, name = "A tiny api to keep bookmarks with a url and a title.", "busy-bookmarks"
+        workspace = workspace_for(PipelineRequest.from_inputs(text=text, name=name))
+        with workspace.claimed("flow run first-one (42)"):
+            state = sdlc_pipeline(request=text, project_name=name, return_state=True)
+        assert state.is_failed()
+        assert "Another run (flow run first-one (42)) is building this same request" in (
+            state.message or ""
+        )
+        assert not workspace.root.exists()
+
+
 class TestKinds:
     """An explicit project kind is honoured, and a re-release continues the remote's history."""
 
