@@ -154,6 +154,16 @@ class ResourceSpec:
         return [r for r in self.relations if r.parent == self.class_name]
 
     @property
+    def links(self) -> list[RelationSpec]:
+        """Many-to-many relations this resource owns: it picks the other side's items."""
+        return [r for r in self.relations if r.many and r.parent == self.class_name]
+
+    @property
+    def linked_by(self) -> list[RelationSpec]:
+        """Many-to-many relations in which another resource picks this one."""
+        return [r for r in self.relations if r.many and r.child == self.class_name]
+
+    @property
     def required(self) -> list[FieldSpec]:
         return [f for f in self.fields if f.required]
 
