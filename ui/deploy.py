@@ -11,6 +11,7 @@ from pathlib import Path
 
 from core.errors import ToolFailed
 from core.settings import Settings
+from ui.automations import HEARTBEAT_SECONDS, ensure_reschedule_automation
 from ui.connection import using_api
 from ui.pools import ensure_pools, project_config
 from ui.server import prefect_executable, start_worker
@@ -56,6 +57,8 @@ def worker_environment(server_env: dict[str, str], *, result_storage: str = "") 
     env = {**os.environ, **server_env}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("PREFECT_WORKER_QUERY_SECONDS", "2")
+    # Heartbeats tell the server a run's worker is alive (ui/automations.py reschedules the rest).
+    env.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(HEARTBEAT_SECONDS))
     if result_storage:
         # Prefect's own setting: every persisted result (and cache record) goes to the block.
         env["PREFECT_RESULTS_DEFAULT_STORAGE_BLOCK"] = result_storage
@@ -71,7 +74,8 @@ def deploy(
     worker_limit: int | None = None,
     result_storage: str = "",
 ) -> list[int]:
-    """Create the work pools, register blocks, deploy prefect.yaml, start process workers.
+    """Create the work pools and the automation that reschedules runs whose worker died,
+    register blocks, deploy prefect.yaml, start process workers.
 
     Args:
         settings: The data home (pid and log files of the workers).
@@ -93,6 +97,7 @@ def deploy(
     if force or not deployed_from_here():
         with using_api(env["PREFECT_API_URL"]):
             asyncio.run(ensure_pools(project_config()))
+            asyncio.run(ensure_reschedule_automation())
         _prefect(["block", "register", "-m", "blocks"], env=env)
         _prefect(["deploy", "--all"], env=env, timeout=300)
         logger.info("Deployed %s from %s", DEPLOYMENT, PROJECT_ROOT / "prefect.yaml")

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import StateType
-from prefect.states import Scheduled
 
 from core.settings import Settings
 from services.processes import free_port
@@ -153,12 +153,22 @@ class TestConcurrentRuns:
             assert others == [], f"{name} holds another run's entity: {others}"
 
 
+def _rescheduled_by_automation(api: str, run_id: UUID) -> bool:
+    with using_api(api), get_client(sync_client=True) as client:
+        states = client.read_flow_run_states(run_id)
+    return any(
+        state.name == "Rescheduled" and (state.message or "").startswith("Its worker stopped")
+        for state in states
+    )
+
+
 class TestWorkerLoss:
     def test_a_run_retried_on_another_worker_reuses_the_agents_in_the_bucket(
         self, cluster: Cluster, tmp_path: Path
     ) -> None:
-        """Worker A dies after two agents; the run, retried, completes on worker B, whose two
-        first agents are cache hits read from the S3 bucket, not re-run."""
+        """Worker A dies after two agents; the automation `ag2-sdlc deploy` created schedules
+        the silent run again, and it completes on worker B, whose two first agents are cache
+        hits read from the S3 bucket, not re-run."""
         api = cluster.api_url
         worker_a = cluster.worker("worker-a", PREFECT_LOCAL_STORAGE_PATH=str(tmp_path / "a"))
         run_id = start_run(api, word="windmill", name="scale-windmill")
@@ -172,11 +182,15 @@ class TestWorkerLoss:
             kill_tree(worker_a)
             stop_worker(cluster.settings, name="worker-a", grace=1)
         first_try = {task.id for task in task_runs(api, run_id)}
-        with using_api(api), get_client(sync_client=True) as c:
-            c.set_flow_run_state(run_id, Scheduled(), force=True)  # the UI's "Retry"
         local_b = tmp_path / "b"
         cluster.worker("worker-b", PREFECT_LOCAL_STORAGE_PATH=str(local_b))
         try:
+            # Nobody retries it by hand: the deployment's automation notices the silence.
+            wait_until(
+                lambda: _rescheduled_by_automation(api, run_id),
+                timeout=360,
+                what="the automation rescheduling the run whose worker died",
+            )
             runs = approve_all(api, [run_id], timeout=900)
         finally:
             stop_worker(cluster.settings, name="worker-b")
