@@ -168,6 +168,30 @@ def test_many_to_many_relations_become_link_tables_in_a_rest_api(
     assert not findings, [f.message for f in findings]
 
 
+def test_many_to_many_relations_are_picked_on_a_web_apps_pages(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """A recipe's page picks ingredients from a select and removes them, an ingredient's page
+    lists the recipes that picked it; the suite's five link tests pass with the rest."""
+    text = (
+        "A recipe site: recipes have a title and pick their ingredients, and each ingredient "
+        "has a name."
+    )
+    code, analysis = build("web_app", tmp_path, text=text)
+    assert ("Recipe", "many_to_many", "Ingredient") in {
+        (r.parent, r.kind, r.child) for r in analysis.relations
+    }
+    project = Path(code.project_path)
+    verdict = verify(project, kind="web_app", sandbox=sandbox, state_dir=tmp_path / "deploy")
+    assert not verdict.problems, verdict.explain()
+    env_dir = project.parent / f"{project.name}-venv"
+    python = str(env_dir / "bin" / "python")
+    args = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "PicksIngredient"]
+    done = sandbox.run(args, cwd=project, venv=env_dir)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert re.search(r"\b5 passed", done.stdout), done.stdout[-2000:]
+
+
 def _assert_relations_tested(
     project: Path, related: set[tuple[str, str]], sandbox: Sandbox, kind: str
 ) -> None:
