@@ -2,12 +2,14 @@
 
 The check is the acceptance bar for generated code: its pinned requirements install into a fresh
 virtual environment (uv, shared wheel cache), its own tests pass, ruff with security rules and
-bandit find nothing of medium or high severity, ``app.main:app`` boots and answers ``/health``,
+bandit find nothing of medium or high severity, its own `make lint` (ruff check and format with
+the project's configuration) passes, ``app.main:app`` boots and answers ``/health``,
 and pipelines run end to end on their sample data.
 """
 
 from __future__ import annotations
 
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +85,12 @@ def verify(project: Path, *, kind: str, sandbox: Sandbox, state_dir: Path) -> Ve
         verdict.problems.append(
             f"ruff {finding.code} {finding.path}:{finding.line} {finding.message}"
         )
+    for args in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        # The project's own `make lint`, with its own configuration, as its users run it.
+        ruff = [linters.binary("ruff"), *args]
+        own = subprocess.run(ruff, cwd=project, capture_output=True, text=True, check=False)
+        if own.returncode != 0:
+            verdict.problems.append(f"ruff {args[0]} (project's config): {own.stdout[-1500:]}")
     for finding in linters.bandit_check(project):
         if finding.severity in ("medium", "high"):
             where = f"{finding.path}:{finding.line}"
