@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from core.naming import with_article
 from services.workspace import resolve_inside
 
 # Jinja2 renders any Python value, so a template's context is loosely typed by Jinja's own API;
@@ -51,6 +52,7 @@ class Renderer:
         )
         self.env.filters["py"] = py_literal
         self.env.filters["md"] = md_text
+        self.env.filters["a"] = with_article
 
     def render(self, template: str, context: TemplateContext) -> str:
         """Render one template file (path relative to the templates root)."""

@@ -121,6 +121,13 @@ def plural(word: str) -> str:
     return f"{head}_{plural_last}" if head else plural_last
 
 
+def with_article(words: str) -> str:
+    """``words`` after "a" or "an", as they are said (an ingredient, a user, an hour)."""
+    if not words.strip():
+        return words
+    return _inflector().a(words)
+
+
 def entity_name(text: str) -> str:
     """A PascalCase singular model name for ``text`` (``"book_loans.csv"`` -> ``BookLoan``)."""
     words = _ascii_words(text) or ["Item"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.naming import plural, singular
+from core.naming import plural, singular, with_article
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,3 +55,10 @@ def test_inflect_is_imported_uninstrumented_and_typeguard_restored() -> None:
     instrumented, decorator_module = json.loads(done.stdout.strip().splitlines()[-1])
     assert instrumented is False
     assert decorator_module.startswith("typeguard")
+
+
+def test_with_article_follows_the_sound() -> None:
+    assert with_article("ingredient") == "an ingredient"
+    assert with_article("recipe") == "a recipe"
+    assert with_article("user profile") == "a user profile"
+    assert with_article("hour") == "an hour"
