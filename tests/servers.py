@@ -170,3 +170,59 @@ def azurite(workdir: Path) -> Iterator[str]:
         yield azurite_connection_string(port)
     finally:
         stop_process(process.pid, grace=5.0)
+
+
+@contextlib.contextmanager
+def fake_google_token_endpoint() -> Iterator[str]:
+    """A fake of Google's OAuth token endpoint, ours (nothing real installs): it answers every
+    POST with a bearer token, so a service-account ``GcpCredentials`` block can refresh its
+    credentials offline. The storage emulator ignores the token. Yields the token URL."""
+    import json
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = json.dumps({"access_token": "fake", "expires_in": 3600, "token_type": "Bearer"})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    thread = threading.Thread(target=server.serve_forever, name="fake-google-token", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/token"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
+
+
+def fake_service_account(token_uri: str = GOOGLE_TOKEN_URL) -> dict[str, str]:
+    """A syntactically valid service account; its key is generated here and signs nothing.
+    Its credentials refresh at ``token_uri`` (see ``fake_google_token_endpoint``)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return {
+        "type": "service_account",
+        "project_id": "ag2-sdlc-test",
+        "private_key_id": "test-key",
+        "private_key": pem,
+        "client_email": "tester@ag2-sdlc-test.iam.gserviceaccount.com",
+        "client_id": "1",
+        "token_uri": token_uri,
+    }

@@ -34,7 +34,7 @@ from core.settings import get_settings
 from tests.emulated import BUCKET, Emulated
 from tests.fake_github import FakeState, fake_github
 from tests.flows.runs import REQUEST, Run, artifact_keys, published
-from tests.services.test_storage import fake_service_account
+from tests.servers import fake_service_account
 
 pytestmark = [pytest.mark.usefixtures("prefect_api"), pytest.mark.timeout(900)]
 

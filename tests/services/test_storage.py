@@ -30,6 +30,7 @@ from tests.emulated import BUCKET, FAKE_AWS, Emulated
 from tests.servers import (
     AZURITE_ACCOUNT,
     azurite_connection_string,
+    fake_service_account,
 )
 
 AIRPORTS = Path(local_data.airports.filepath)
@@ -297,28 +298,6 @@ class TestUploadFile:
         with pytest.raises(PublishError, match="does not exist") as caught:
             upload_file(AIRPORTS, location, clients=emulated.clients)
         assert_one_sentence(caught.value)
-
-
-def fake_service_account() -> dict[str, str]:
-    """A syntactically valid service account; its key is generated here and signs nothing."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    return {
-        "type": "service_account",
-        "project_id": "ag2-sdlc-test",
-        "private_key_id": "test-key",
-        "private_key": pem,
-        "client_email": "tester@ag2-sdlc-test.iam.gserviceaccount.com",
-        "client_id": "1",
-        "token_uri": "https://oauth2.googleapis.com/token",
-    }
 
 
 def moto_block(endpoint: str, **client_config: Any) -> AwsCredentials:
