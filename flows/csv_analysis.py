@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from pydantic import BaseModel, Field
 
@@ -18,6 +19,7 @@ from agents.profiling import CsvProfile, DriftReport
 from core.errors import Ag2SdlcError, InvalidRequest
 from core.locations import parse_location
 from core.settings import get_settings
+from flows.reschedules import endless_reschedules
 from tasks.csv_analysis import (
     drift_since_last_run,
     profile_file,
@@ -56,6 +58,9 @@ def csv_analysis(
         azure_block: ``AzureBlobStorageCredentials`` block for ``az://`` locations.
     """
     logger = get_run_logger()
+    if refused := endless_reschedules(flow_run.id):
+        logger.error("%s", refused)
+        return Failed(message=refused)
     try:
         if not 0 <= drift_threshold <= 10:
             raise InvalidRequest(

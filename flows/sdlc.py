@@ -31,6 +31,7 @@ from core.contracts import (
 from core.errors import BudgetExceeded, InvalidRequest, ModelUnavailable, WorkspaceBusy
 from flows.observability import configure_run_observability, mark_fallback
 from flows.release_stage import ApprovalSettings, approve_and_release, run_url
+from flows.reschedules import endless_reschedules
 from flows.stages import CloudBlocks, publish_ledger, run_agents, workspace_for
 from services.telemetry import annotate_span
 from tasks.common import ArtifactPublisher
@@ -106,6 +107,9 @@ def sdlc_pipeline(
     """
     configure_run_observability()
     logger = get_run_logger()
+    if refused := endless_reschedules(flow_run.id):
+        logger.error("%s", refused)
+        return Failed(message=refused)
     try:
         req = PipelineRequest.from_inputs(
             text=request or None,

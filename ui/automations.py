@@ -9,6 +9,9 @@ another heartbeat nor any state of its own (finished, failed, crashed, cancelled
 suspended), the automation sets it to Scheduled, the same as the UI's Retry. Another worker
 then picks it up, and its finished agents come from the result storage as cache hits.
 
+A run rescheduled more than ``flows.reschedules.MAX_RESCHEDULES`` times in a row refuses to
+start again (the automation cannot count; the run can).
+
 A run whose process ended while its worker lived is reported Crashed by that worker: it is not
 retried (the cause is more likely the run than the machine). A paused run keeps sending
 heartbeats; a suspended one stops after saying so.
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import TYPE_CHECKING
+
+from flows.reschedules import RESCHEDULED
 
 if TYPE_CHECKING:
     from prefect.events.schemas.automations import AutomationCore
@@ -65,7 +70,7 @@ def reschedule_automation() -> AutomationCore:
         actions=[
             ChangeFlowRunState(
                 state=StateType.SCHEDULED,
-                name="Rescheduled",
+                name=RESCHEDULED,
                 message=f"Its worker stopped answering for {int(silence.total_seconds())} s.",
                 force=True,
             )
