@@ -6,8 +6,9 @@ itself: both sides' class, module, table and route, the reference attribute on t
 (``tutor_id``, unique among the child's own attributes), the nested route
 (``/tutors/{id}/sessions``), the link table of a many-to-many, and what deleting the parent
 does. Every resource lists the relations it takes part in, as parent or as child. The
-templates render one-to-many relations (a reference column, a nested list, a parent filter,
-integrity on create, update and delete); many-to-many specs are carried but not rendered yet.
+templates of the kinds that store records render one-to-many relations (a reference, a nested
+list, a parent filter, integrity on create, update and delete) and many-to-many ones (a link
+table kept by the owning side, pick and unpick, lists from both sides).
 """
 
 from __future__ import annotations

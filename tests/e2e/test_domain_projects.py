@@ -183,6 +183,36 @@ def test_many_to_many_relations_are_picked_on_a_web_apps_pages(
     assert re.search(r"\b5 passed", done.stdout), done.stdout[-2000:]
 
 
+def test_many_to_many_picks_are_kept_by_the_gateway_in_microservices(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """The recipes service keeps a recipe's ingredient ids; through the gateway a pick of a
+    missing ingredient is a 404 and a deleted ingredient leaves no pick. The suite's four pick
+    tests pass with the rest, and the reviewer's fuzzing of the gateway finds nothing."""
+    text = (
+        "A recipe service: recipes have a title and pick their ingredients, and each "
+        "ingredient has a name."
+    )
+    code, analysis = build("microservices", tmp_path, text=text)
+    assert ("Recipe", "many_to_many", "Ingredient") in {
+        (r.parent, r.kind, r.child) for r in analysis.relations
+    }
+    project = Path(code.project_path)
+    verdict = verify(project, kind="microservices", sandbox=sandbox, state_dir=tmp_path / "deploy")
+    assert not verdict.problems, verdict.explain()
+    models = (project / "services" / "recipe" / "models.py").read_text(encoding="utf-8")
+    assert "RECIPES_INGREDIENTS = sa.Table(" in models
+    env_dir = project.parent / f"{project.name}-venv"
+    python = str(env_dir / "bin" / "python")
+    args = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "PicksIngredient"]
+    done = sandbox.run(args, cwd=project, venv=env_dir)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert re.search(r"\b4 passed", done.stdout), done.stdout[-2000:]
+    report, findings = fuzz_api(project, sandbox=sandbox, env_dir=env_dir, redact=str)
+    assert report.ran, report.note
+    assert not findings, [f.message for f in findings]
+
+
 def _assert_relations_tested(
     project: Path, related: set[tuple[str, str]], sandbox: Sandbox, kind: str
 ) -> None:
