@@ -5,7 +5,8 @@ fresh data home; a throwaway PostgreSQL 15 cluster from Debian's initdb/pg_ctl o
 deploys, starts two process workers (5 runs each at most) and submits 1, 4 and 10 runs at once
 (offline backend, rest_api, no repair rounds, approved as soon as they pause). Per batch: the
 wall time from submitting to the last run's end, and each run's latency (created -> ended, from
-the API). Writes bench/results.json ``concurrency``: the figures and the ratios
+the API), and the CPU seconds the whole machine was busy meanwhile (per run, and the share of
+the cores' time left idle). Writes bench/results.json ``concurrency``: the figures and the ratios
 ``ten_vs_one`` (goal: <= 3 on 2 cores) and ``postgresql_vs_sqlite`` per batch size.
 """
 
@@ -57,15 +58,26 @@ def _cluster(database: str) -> Iterator[str]:
         yield server.api_url
 
 
+def _busy_seconds() -> float:
+    """CPU seconds this machine has spent not idle since boot (every process, every core)."""
+    import psutil
+
+    times = psutil.cpu_times()
+    return float(sum(times) - times.idle - getattr(times, "iowait", 0.0))
+
+
 def _batch(api_url: str, size: int) -> dict[str, float]:
-    """Submit ``size`` runs at once, approve each at its pause; wall time and latencies."""
+    """Submit ``size`` runs at once, approve each at its pause; wall time, latencies, and the
+    CPU the whole machine spent meanwhile (so a batch slower than its CPU shows as idle)."""
     from tests.e2e.cluster import approve_all, start_run
 
     tag = uuid.uuid4().hex[:6]
+    busy = _busy_seconds()
     started = time.perf_counter()
     ids = [start_run(api_url, word=f"gadget{n}", name=f"b-{tag}-{n}") for n in range(size)]
     runs = approve_all(api_url, ids, timeout=1800)
     total = time.perf_counter() - started
+    busy = _busy_seconds() - busy
     failed = [run.name for run in runs.values() if not (run.state and run.state.is_completed())]
     if failed:
         raise RuntimeError(f"bench runs did not complete: {failed}")
@@ -78,6 +90,10 @@ def _batch(api_url: str, size: int) -> dict[str, float]:
         "total_s": round(total, 2),
         "latency_median_s": round(statistics.median(latencies), 2),
         "latency_max_s": round(max(latencies), 2),
+        "cpu_busy_s": round(busy, 1),
+        "cpu_s_per_run": round(busy / size, 1),
+        # Of the cores' time during the batch, the share nothing ran.
+        "idle_share": round(max(0.0, 1 - busy / (total * (os.cpu_count() or 1))), 2),
     }
 
 
@@ -105,6 +121,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     args = parser.parse_args()
+    quiet = [round(value, 1) for value in os.getloadavg()]
     measured = measure(tuple(args.databases))
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     results["concurrency"] = {
@@ -112,8 +129,10 @@ def main() -> int:
         "cpus": os.cpu_count(),
         "setup": "two process workers (limit 5 each), offline backend, rest_api, review_rounds=0",
         "goal": "ten_vs_one <= 3",
-        # A shared 2-core machine: the load says how comparable the seconds are.
-        "load_average_1_5_15": [round(value, 1) for value in os.getloadavg()],
+        # A shared 2-core machine: the load before the bench says how comparable the seconds
+        # are (the load after it is mostly the bench's own).
+        "load_average_before_1_5_15": quiet,
+        "load_average_after_1_5_15": [round(value, 1) for value in os.getloadavg()],
         **measured,
     }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
