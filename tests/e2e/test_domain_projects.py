@@ -90,10 +90,7 @@ def test_real_requests_generate_the_resources_they_describe(
     assert RELATED[name] <= related
     assert kind == "rest_api"  # each of the three asks for a service with stored records
     _assert_relations_tested(project, related, sandbox, kind)
-    env_dir = project.parent / f"{project.name}-venv"
-    report, findings = fuzz_api(project, sandbox=sandbox, env_dir=env_dir, redact=str)
-    assert report.ran, report.note
-    assert not findings, [f.message for f in findings]
+    _assert_fuzzed_clean(project, sandbox)
 
 
 @pytest.mark.parametrize("kind", ["web_app", "microservices"])
@@ -110,21 +107,16 @@ def test_relations_work_in_the_other_kinds_that_store_records(
     assert RELATED["SocialTutor"] <= related
     _assert_relations_tested(project, related, sandbox, kind)
     if kind == "microservices":
-        env_dir = project.parent / f"{project.name}-venv"
-        report, findings = fuzz_api(project, sandbox=sandbox, env_dir=env_dir, redact=str)
-        assert report.ran, report.note
-        assert not findings, [f.message for f in findings]
+        _assert_fuzzed_clean(project, sandbox)
+
+
+RECIPES = "recipes have a title and pick their ingredients, and each ingredient has a name."
 
 
 @pytest.mark.parametrize(
     ("text", "owner", "picked"),
     [
-        (
-            "A recipe service: recipes have a title and pick their ingredients, and each "
-            "ingredient has a name.",
-            "Recipe",
-            "Ingredient",
-        ),
+        (f"A recipe service: {RECIPES}", "Recipe", "Ingredient"),
         (
             "A bookmarks api: bookmarks have a url and a title, and users can add tags to "
             "bookmarks.",
@@ -139,24 +131,9 @@ def test_many_to_many_relations_become_link_tables_in_a_rest_api(
     """A recipe picks ingredients, a bookmark gets tags: a link table, PUT and DELETE on
     /owners/{id}/picked/{picked_id}, lists from both sides; the suite's link tests pass and
     the reviewer's fuzzing of the new routes finds no contract mismatch."""
-    code, analysis = build("rest_api", tmp_path, text=text)
-    assert (owner, "many_to_many", picked) in {
-        (r.parent, r.kind, r.child) for r in analysis.relations
-    }
-    project = Path(code.project_path)
-    verdict = verify(project, kind="rest_api", sandbox=sandbox, state_dir=tmp_path / "deploy")
-    assert not verdict.problems, verdict.explain()
-    models = (project / "app" / "models.py").read_text(encoding="utf-8")
-    assert "sa.Table(" in models
-    env_dir = project.parent / f"{project.name}-venv"
-    python = str(env_dir / "bin" / "python")
-    args = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", f"Picks{picked}"]
-    done = sandbox.run(args, cwd=project, venv=env_dir)
-    assert done.returncode == 0, done.stdout[-2000:]
-    assert re.search(r"\b4 passed", done.stdout), done.stdout[-2000:]
-    report, findings = fuzz_api(project, sandbox=sandbox, env_dir=env_dir, redact=str)
-    assert report.ran, report.note
-    assert not findings, [f.message for f in findings]
+    project = _passes_with_picks("rest_api", text, (owner, picked), 4, tmp_path, sandbox)
+    assert "sa.Table(" in (project / "app" / "models.py").read_text(encoding="utf-8")
+    _assert_fuzzed_clean(project, sandbox)
 
 
 def test_many_to_many_relations_are_picked_on_a_web_apps_pages(
@@ -164,23 +141,8 @@ def test_many_to_many_relations_are_picked_on_a_web_apps_pages(
 ) -> None:
     """A recipe's page picks ingredients from a select and removes them, an ingredient's page
     lists the recipes that picked it; the suite's five link tests pass with the rest."""
-    text = (
-        "A recipe site: recipes have a title and pick their ingredients, and each ingredient "
-        "has a name."
-    )
-    code, analysis = build("web_app", tmp_path, text=text)
-    assert ("Recipe", "many_to_many", "Ingredient") in {
-        (r.parent, r.kind, r.child) for r in analysis.relations
-    }
-    project = Path(code.project_path)
-    verdict = verify(project, kind="web_app", sandbox=sandbox, state_dir=tmp_path / "deploy")
-    assert not verdict.problems, verdict.explain()
-    env_dir = project.parent / f"{project.name}-venv"
-    python = str(env_dir / "bin" / "python")
-    args = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "PicksIngredient"]
-    done = sandbox.run(args, cwd=project, venv=env_dir)
-    assert done.returncode == 0, done.stdout[-2000:]
-    assert re.search(r"\b5 passed", done.stdout), done.stdout[-2000:]
+    text = f"A recipe site: {RECIPES}"
+    _passes_with_picks("web_app", text, ("Recipe", "Ingredient"), 5, tmp_path, sandbox)
 
 
 def test_many_to_many_picks_are_kept_by_the_gateway_in_microservices(
@@ -189,25 +151,39 @@ def test_many_to_many_picks_are_kept_by_the_gateway_in_microservices(
     """The recipes service keeps a recipe's ingredient ids; through the gateway a pick of a
     missing ingredient is a 404 and a deleted ingredient leaves no pick. The suite's four pick
     tests pass with the rest, and the reviewer's fuzzing of the gateway finds nothing."""
-    text = (
-        "A recipe service: recipes have a title and pick their ingredients, and each "
-        "ingredient has a name."
-    )
-    code, analysis = build("microservices", tmp_path, text=text)
-    assert ("Recipe", "many_to_many", "Ingredient") in {
+    text = f"A recipe service: {RECIPES}"
+    pair = ("Recipe", "Ingredient")
+    project = _passes_with_picks("microservices", text, pair, 4, tmp_path, sandbox)
+    models = (project / "services" / "recipe" / "models.py").read_text(encoding="utf-8")
+    assert "RECIPES_INGREDIENTS = sa.Table(" in models
+    _assert_fuzzed_clean(project, sandbox)
+
+
+def _passes_with_picks(
+    kind: str, text: str, pair: tuple[str, str], tests: int, tmp_path: Path, sandbox: Sandbox
+) -> Path:
+    """``text`` as ``kind``: the plan has ``pair`` many-to-many (owner first), the project
+    passes every check, and its ``TestPicks<picked>`` class runs ``tests`` tests that pass."""
+    code, analysis = build(kind, tmp_path, text=text)
+    owner, picked = pair
+    assert (owner, "many_to_many", picked) in {
         (r.parent, r.kind, r.child) for r in analysis.relations
     }
     project = Path(code.project_path)
-    verdict = verify(project, kind="microservices", sandbox=sandbox, state_dir=tmp_path / "deploy")
+    verdict = verify(project, kind=kind, sandbox=sandbox, state_dir=tmp_path / "deploy")
     assert not verdict.problems, verdict.explain()
-    models = (project / "services" / "recipe" / "models.py").read_text(encoding="utf-8")
-    assert "RECIPES_INGREDIENTS = sa.Table(" in models
     env_dir = project.parent / f"{project.name}-venv"
     python = str(env_dir / "bin" / "python")
-    args = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "PicksIngredient"]
+    args = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", f"Picks{picked}"]
     done = sandbox.run(args, cwd=project, venv=env_dir)
     assert done.returncode == 0, done.stdout[-2000:]
-    assert re.search(r"\b4 passed", done.stdout), done.stdout[-2000:]
+    assert re.search(rf"\b{tests} passed", done.stdout), done.stdout[-2000:]
+    return project
+
+
+def _assert_fuzzed_clean(project: Path, sandbox: Sandbox) -> None:
+    """The reviewer's schemathesis fuzzing of the project's API finds no mismatch."""
+    env_dir = project.parent / f"{project.name}-venv"
     report, findings = fuzz_api(project, sandbox=sandbox, env_dir=env_dir, redact=str)
     assert report.ran, report.note
     assert not findings, [f.message for f in findings]
