@@ -138,8 +138,9 @@ class TestLauncherInABrowser:
         _wait_for_either(page, approve, page.get_by_test_id("stAlertContentError"))
         expect(page.get_by_text("Ready for deployment:").first).to_be_visible()
         expect(page.get_by_text("5 of 5 agents done")).to_be_visible()
-        expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=SLOW)
-        assert page.get_by_test_id("stVegaLiteChart").count() >= 4  # missing, 3+ distributions
+        # Missing values and 3+ distributions: Streamlit draws the charts one by one.
+        expect(page.get_by_test_id("stVegaLiteChart").nth(3)).to_be_visible(timeout=SLOW)
+        assert page.get_by_test_id("stVegaLiteChart").count() >= 4
         _settled(page).screenshot(path=str(shots / "launcher-approval.png"))
 
         page.get_by_label("Reviewer").fill("frank")
