@@ -20,7 +20,10 @@ many-to-many with them, owning the link; the others are one-to-many. Parts insid
 parent ("pages within the notebook") go with it when it is deleted; other children block the
 deletion of their parent. The same pair linked both ways is many-to-many.
 
-What no words link is implied: a container holds what its sentence names, and the things
+Two things no words link are linked as other requests link them, when enough of them do
+(``agents.analyzer.usual``): "browse restaurants, rate dishes" says nothing of whose dishes
+they are, and six other requests say restaurants have them. What is still unlinked is
+implied: a container holds what its sentence names, and the things
 still loose are parts of the request's hub (the first thing it names), except the hub's peers
 (items of one list with it, "manage resources, build cities": objects of one list of verbs),
 and only the first two it names: the further a loose thing, the less it is likely a part.
@@ -30,9 +33,11 @@ A hub that picks its members (a soundtrack, a recipe) is many-to-many with them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import combinations
 
 from agents.analyzer import lexicon
 from agents.analyzer.parsing import Token, categorized, categorizing, children
+from agents.analyzer.usual import usual_link
 
 MAX_RELATIONS = 20
 # The hub's implied parts: the first loose things the request names after it, no more.
@@ -245,7 +250,7 @@ def _first(tokens: list[Token], key: str) -> Token | None:
     return next((t for t in tokens if t.lemma == key), None)
 
 
-def _oriented(link: Link) -> Link:
+def oriented(link: Link) -> Link:
     """A link from a thing to what sorts or owns things (a category, a team, a person) is the
     other way round and one-to-many: the category has the items. A container's notes, photos
     and reviews are its own, not picked."""
@@ -259,10 +264,8 @@ def _oriented(link: Link) -> Link:
     return replace(link, parent=link.child, child=link.parent, cascade=False)
 
 
-def find_links(tokens: list[Token], keys: set[str], hub: str | None = None) -> list[Link]:
-    """Every link between two different entity keys, once per pair, in the request's order:
-    those the words state first, then those implied by containers and meetings, then the
-    hub's parts."""
+def stated_links(tokens: list[Token], keys: set[str]) -> list[Link]:
+    """The links the request's words state, in its order, before any is turned round."""
     stated = [
         *_noun_prepositions(tokens, keys),
         *_verb_prepositions(tokens, keys),
@@ -271,11 +274,37 @@ def find_links(tokens: list[Token], keys: set[str], hub: str | None = None) -> l
         *_categorised(tokens, keys),
         *_tagged(tokens, keys),
     ]
-    stated.sort(key=lambda link: link.start)
-    implied = _containers(tokens, keys) + _held_with(tokens, keys)
+    return sorted(stated, key=lambda link: link.start)
+
+
+def _usually_linked(tokens: list[Token], keys: set[str], stated: list[Link]) -> list[Link]:
+    """Pairs the request leaves unlinked that other requests link (``agents.analyzer.usual``)."""
+    joined = {frozenset((link.parent, link.child)) for link in stated}
+    links = []
+    for one, other in combinations(sorted(keys), 2):
+        usual = None if frozenset((one, other)) in joined else usual_link(one, other)
+        if usual is None:
+            continue
+        parent, child = _first(tokens, usual.parent), _first(tokens, usual.child)
+        if parent and child:
+            many = 2 * usual.many > usual.requests
+            links.append(replace(_link(parent, child, many=many), weak=True))
+    return sorted(links, key=lambda link: link.start)
+
+
+def find_links(tokens: list[Token], keys: set[str], hub: str | None = None) -> list[Link]:
+    """Every link between two different entity keys, once per pair, in the request's order:
+    those the words state first, then those other requests state, then those implied by
+    containers and meetings, then the hub's parts."""
+    stated = stated_links(tokens, keys)
+    implied = [
+        *_usually_linked(tokens, keys, stated),
+        *_containers(tokens, keys),
+        *_held_with(tokens, keys),
+    ]
     found = stated + implied
     linked = {key for link in found for key in (link.parent, link.child)}
-    found = [_oriented(link) for link in found + _hub_parts(tokens, keys, hub, linked)]
+    found = [oriented(link) for link in found + _hub_parts(tokens, keys, hub, linked)]
     by_pair: dict[frozenset[str], Link] = {}
     for link in found:
         if link.parent == link.child:

@@ -128,13 +128,15 @@ class TestRelations:
         assert links == {("Category", "one_to_many", "Expense")}
 
     def test_an_order_picks_its_dishes(self) -> None:
-        """Orders "of dishes from restaurants": Order n-n Dish, Restaurant 1-n Order."""
+        """Orders "of dishes from restaurants": Order n-n Dish, Restaurant 1-n Order (and, as
+        other requests say, Restaurant 1-n Dish: ``agents.analyzer.usual``)."""
         links = _links(
             "A restaurant ordering app: customers place orders of dishes from restaurants."
         )
         assert links == {
             ("Order", "many_to_many", "Dish"),
             ("Restaurant", "one_to_many", "Order"),
+            ("Restaurant", "one_to_many", "Dish"),
         }
 
     def test_a_container_does_not_pick_its_owner_or_its_notes(self) -> None:

@@ -1,0 +1,85 @@
+"""Mine ``usual_links.json``: how often SRDD requests link two entities, and which way round.
+
+``python -m agents.analyzer.mine_links`` reads ``../shared/data/srdd.csv``, leaves out the rows
+of the labelled evaluation set (``tests/data/srdd_domain_labels.json``) so the scores stay
+honest, and for every other request counts the links its words state between the things it
+names (``relations.stated_links`` over the entities ``domain.select`` picks; a noun modifier
+such as "event reminders" is too loose to count). ``agents.analyzer.usual`` reads the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from agents.analyzer.domain import candidates, select
+from agents.analyzer.parsing import parse
+from agents.analyzer.refusals import without_refused
+from agents.analyzer.relations import oriented, stated_links
+from agents.analyzer.usual import TABLE
+
+ROOT = Path(__file__).resolve().parents[2]
+SRDD = ROOT.parent / "shared" / "data" / "srdd.csv"
+LABELS = ROOT / "tests" / "data" / "srdd_domain_labels.json"
+
+
+def mine(texts: Iterable[str]) -> list[list[Any]]:
+    """[parent, child, requests, of them many-to-many] for each pair some request links."""
+    said: Counter[tuple[str, str]] = Counter()
+    many: Counter[tuple[str, str]] = Counter()
+    for text in texts:
+        tokens = parse(without_refused(text))
+        keys = {candidate.key for candidate in select(candidates(tokens))}
+        links = [oriented(link) for link in stated_links(tokens, keys) if not link.weak]
+        pairs = {(link.parent, link.child) for link in links if link.parent != link.child}
+        said.update(pairs)
+        many.update({(link.parent, link.child) for link in links if link.many} & pairs)
+    rows = [[parent, child, count, many[parent, child]] for (parent, child), count in said.items()]
+    return sorted(rows, key=lambda row: (-row[2], row[0], row[1]))
+
+
+def unlabelled_texts(srdd: Path = SRDD, labels: Path = LABELS) -> list[str]:
+    """The descriptions of the SRDD rows outside the labelled evaluation set."""
+    held_out = {item["row"] for item in json.loads(labels.read_text(encoding="utf-8"))["requests"]}
+    with srdd.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [row["Description"] for index, row in enumerate(rows) if index not in held_out]
+
+
+def document(texts: list[str]) -> dict[str, Any]:
+    """The table as it is stored."""
+    return {
+        "source": "SRDD requests outside tests/data/srdd_domain_labels.json",
+        "requests": len(texts),
+        "columns": ["parent", "child", "requests", "many_to_many"],
+        "links": mine(texts),
+    }
+
+
+def _one_link_a_line(stored: dict[str, Any]) -> str:
+    """JSON with a line per link, so a change to the rules reads as a diff of links."""
+    head = json.dumps({**stored, "links": []}, indent=1)[: -len("[]\n}")].rstrip()
+    links = ",\n  ".join(json.dumps(row) for row in stored["links"])
+    return f"{head} [\n  {links}\n ]\n}}\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--srdd", type=Path, default=SRDD)
+    parser.add_argument("--out", type=Path, default=TABLE)
+    args = parser.parse_args()
+    if not args.srdd.is_file():
+        parser.exit(1, f"SRDD is not at {args.srdd}; see ../shared/data/README.md\n")
+    stored = document(unlabelled_texts(args.srdd))
+    args.out.write_text(_one_link_a_line(stored))
+    print(f"{len(stored['links'])} linked pairs from {stored['requests']} requests -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
