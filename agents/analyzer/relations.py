@@ -288,7 +288,8 @@ def _usually_linked(tokens: list[Token], keys: set[str], stated: list[Link]) -> 
         parent, child = _first(tokens, usual.parent), _first(tokens, usual.child)
         if parent and child:
             many = 2 * usual.many > usual.requests
-            links.append(replace(_link(parent, child, many=many), weak=True))
+            said = f"{parent.text} ... {child.text} (linked so in {usual.requests} other requests)"
+            links.append(replace(_link(parent, child, many=many), weak=True, said=said))
     return sorted(links, key=lambda link: link.start)
 
 

@@ -50,10 +50,11 @@ class TestMining:
 class TestUsualLinks:
     def test_a_pair_the_words_leave_unlinked_is_linked_as_other_requests_say(self) -> None:
         """Browsing restaurants and rating dishes are peers: no words link them, and the
-        stored table (six other requests) says restaurants have dishes."""
+        stored table (six other requests) says restaurants have dishes. The evidence names the
+        request's two words and says where the link comes from."""
         assert _relations(UNLINKED) == {("Restaurant", "one_to_many", "Dish")}
         relation = extract_domain(UNLINKED).relations[0]
-        assert relation.evidence == "restaurants and rate dishes"
+        assert relation.evidence == "restaurants ... dishes (linked so in 6 other requests)"
 
     def test_without_the_table_the_pair_stays_unlinked(
         self, monkeypatch: pytest.MonkeyPatch
