@@ -23,8 +23,8 @@ deletion of their parent. The same pair linked both ways is many-to-many.
 Two things no words link are linked as other requests link them, when enough of them do
 (``agents.analyzer.usual``): "browse restaurants, rate dishes" says nothing of whose dishes
 they are, and six other requests say restaurants have them. What is still unlinked is
-implied: a container holds what its sentence names, and the things
-still loose are parts of the request's hub (the first thing it names), except the hub's peers
+implied: a container holds what its sentence names, and the things still loose are parts of
+the request's hub (the first thing it names), except the hub's peers
 (items of one list with it, "manage resources, build cities": objects of one list of verbs),
 and only the first two it names: the further a loose thing, the less it is likely a part.
 A hub that picks its members (a soundtrack, a recipe) is many-to-many with them.
