@@ -3,7 +3,7 @@
 ``python -m agents.analyzer.mine_links`` reads ``../shared/data/srdd.csv``, leaves out the rows
 of the labelled evaluation set (``tests/data/srdd_domain_labels.json``) so the scores stay
 honest, and for every other request counts the links its words state between the things it
-names (``relations.stated_links`` over the entities ``domain.select`` picks; a noun modifier
+names (``stated.stated_links`` over the entities ``domain.select`` picks; a noun modifier
 such as "event reminders" is too loose to count). ``agents.analyzer.usual`` reads the result.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 from agents.analyzer.domain import candidates, select
 from agents.analyzer.parsing import parse
 from agents.analyzer.refusals import without_refused
-from agents.analyzer.relations import oriented, stated_links
+from agents.analyzer.stated import oriented, stated_links
 from agents.analyzer.usual import TABLE
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,7 +20,8 @@ from agents.analyzer import lexicon
 from agents.analyzer.domain import Candidate, candidates, select
 from agents.analyzer.parsing import Token, children, parse
 from agents.analyzer.refusals import without_refused
-from agents.analyzer.relations import Link, find_links
+from agents.analyzer.relations import find_links
+from agents.analyzer.stated import Link
 from agents.analyzer.text import (
     Draft,
     draft_entity,

@@ -1,11 +1,11 @@
 """Links other requests state, for two entities a request names without linking them.
 
-A request often names two things and leaves their link to the reader: "search restaurants,
-order dishes" never says whose dishes they are, but many other requests do ("dishes *from*
+A request often names two things and leaves their link to the reader: "browse restaurants,
+rate dishes" never says whose dishes they are, but many other requests do ("dishes *from*
 restaurants", "the *restaurant's* dishes"). Like the part-whole patterns of Berland and
 Charniak (1999), what a corpus says again and again is what a reader assumes. The table
 ``usual_links.json`` holds, for each pair of entity lemmas, in how many SRDD requests the words
-of ``agents.analyzer.relations`` link them, each way, and how many of those say many-to-many. It
+of ``agents.analyzer.stated`` link them, each way, and how many of those say many-to-many. It
 is mined by ``python -m agents.analyzer.mine_links`` from the SRDD requests outside the
 labelled evaluation set (texts only, never labels), and a test checks it is what the rules of
 today mine.
