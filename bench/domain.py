@@ -1,4 +1,4 @@
-"""The analyzer's domain model against the labelled SRDD set: `python -m bench.domain`.
+"""The analyzer's domain model against the labelled SRDD sets: `python -m bench.domain`.
 
 Reads the 110 labelled requests of ``tests/data/srdd_domain_labels.json`` (their texts from
 ``../shared/data/srdd.csv``), runs the full ``analyze`` (offline AG2 round-trip included) on
@@ -6,14 +6,16 @@ each, and scores entities and relations the way ``tests/data/README.md`` defines
 recall and F1, micro-averaged, and the generic-fallback rate. It also times the analysis per
 request. Figures go to ``bench/results.json`` under ``"domain_model"``; the test
 ``tests/agents/analyzer/test_domain_eval.py`` asserts the goals with the same scoring.
+
+The same figures for the held-out set (``tests/data/srdd_domain_heldout.json``: 60 other
+requests, labelled by the same guideline and never used to develop a rule) go under
+``"held_out"``: how far the development set's figures carry over to requests nobody tuned on.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import random
 import re
 import sys
 import time
@@ -22,28 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.labelled_sets import HELD_OUT, SRDD, Labelled, load_set, second_labeller
 from core.contracts import AnalysisResult
 from core.naming import singular
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.json"
-SRDD = ROOT.parent / "shared" / "data" / "srdd.csv"
-LABELS = ROOT / "tests" / "data" / "srdd_domain_labels.json"
-SEED, SIZE = 14, 110
 # The one synonym group used for every request (rule 3 of the guideline).
 PROFILE_SYNONYMS = frozenset({("profile",), ("user",), ("account",), ("user", "profile")})
 GOALS = {"entity_f1": 0.8, "relation_f1": 0.6, "generic_fallback_rate": 0.05}
-
-
-@dataclass(frozen=True)
-class Labelled:
-    """One request of the set: its text and the entities and relations a developer drew."""
-
-    row: int
-    name: str
-    text: str
-    entities: list[list[str]]  # each: the name, then its alternatives
-    relations: list[tuple[str, str, str]]  # (parent or owning side, "1-n" | "n-n", child)
 
 
 @dataclass(frozen=True)
@@ -63,27 +52,6 @@ class Predicted:
             generic=generic,
             relations=[(r.parent, kinds[r.kind], r.child) for r in plan.relations],
         )
-
-
-def load_set(labels: Path = LABELS, srdd: Path = SRDD) -> list[Labelled]:
-    """The labelled requests with their texts; checks the rows are the written draw."""
-    with srdd.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    draw = random.Random(SEED).sample(range(len(rows)), SIZE)  # noqa: S311 - a sample, not a secret
-    document = json.loads(labels.read_text(encoding="utf-8"))
-    stored = [(item["row"], item["name"]) for item in document["requests"]]
-    if stored != [(index, rows[index]["Name"]) for index in draw]:
-        raise ValueError("the labelled rows are not random.Random(14).sample(rows, 110)")
-    return [
-        Labelled(
-            row=item["row"],
-            name=item["name"],
-            text=rows[item["row"]]["Description"],
-            entities=[entity.split("|") for entity in item["entities"]],
-            relations=[(a, kind, b) for a, kind, b in item["relations"]],
-        )
-        for item in document["requests"]
-    ]
 
 
 def words(name: str) -> tuple[str, ...]:
@@ -210,6 +178,17 @@ def evaluate(plans: dict[int, AnalysisResult], labelled: list[Labelled]) -> Scor
     return scores
 
 
+def agreement(development: list[Labelled]) -> Scores:
+    """The second labeller's labels scored as if predicted against the first's: how far two
+    careful people agree, the most any extractor can be expected to reach."""
+    first = {request.row: request for request in development}
+    scores = Scores()
+    for second in second_labeller(development):
+        names = [entity[0] for entity in second.entities]
+        scores.add(first[second.row], Predicted(names, False, second.relations))
+    return scores
+
+
 def _plan_all(labelled: list[Labelled]) -> tuple[dict[int, AnalysisResult], list[float]]:
     from agents.analyzer import analyze
     from agents.llm import BackendSpec
@@ -248,7 +227,7 @@ def main() -> int:
     if not SRDD.is_file():
         print(f"SRDD is not at {SRDD}; nothing measured.", file=sys.stderr)
         return 1
-    labelled = load_set()
+    labelled, held_out = load_set(), load_set(HELD_OUT)
     plans, seconds = _plan_all(labelled)
     if args.show:
         for request in labelled:
@@ -263,6 +242,16 @@ def main() -> int:
         "goal_ms_per_request": "<= 200 (median)",
         "analyze_per_request": figure([s * 1000 for s in seconds], unit="ms"),
         "extract_domain_per_request": figure([s * 1000 for s in _extract_all(labelled)], "ms"),
+        "held_out": {
+            "requests": len(held_out),
+            "source": "tests/data/srdd_domain_heldout.json: never used to develop a rule",
+            **evaluate(_plan_all(held_out)[0], held_out).figures(),
+        },
+        "second_labeller": {
+            "requests": 30,
+            "source": "tests/data/srdd_domain_second_labeller.json against the first labels",
+            **agreement(labelled).figures(),
+        },
     }
     results = json.loads(args.results.read_text()) if args.results.is_file() else {}
     results["domain_model"] = measured

@@ -1,10 +1,11 @@
 """Mine ``usual_links.json``: how often SRDD requests link two entities, and which way round.
 
 ``python -m agents.analyzer.mine_links`` reads ``../shared/data/srdd.csv``, leaves out the rows
-of the labelled evaluation set (``tests/data/srdd_domain_labels.json``) so the scores stay
-honest, and for every other request counts the links its words state between the things it
-names (``stated.stated_links`` over the entities ``domain.select`` picks; a noun modifier
-such as "event reminders" is too loose to count). ``agents.analyzer.usual`` reads the result.
+of both labelled evaluation sets (``tests/data/srdd_domain_labels.json`` and the held-out
+``srdd_domain_heldout.json``) so the scores stay honest, and for every other request counts
+the links its words state between the things it names (``stated.stated_links`` over the
+entities ``domain.select`` picks; a noun modifier such as "event reminders" is too loose to
+count). ``agents.analyzer.usual`` reads the result.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ from agents.analyzer.usual import TABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 SRDD = ROOT.parent / "shared" / "data" / "srdd.csv"
-LABELS = ROOT / "tests" / "data" / "srdd_domain_labels.json"
+LABELS = (
+    ROOT / "tests" / "data" / "srdd_domain_labels.json",
+    ROOT / "tests" / "data" / "srdd_domain_heldout.json",
+)
 
 
 def mine(texts: Iterable[str]) -> list[list[Any]]:
@@ -43,9 +47,13 @@ def mine(texts: Iterable[str]) -> list[list[Any]]:
     return sorted(rows, key=lambda row: (-row[2], row[0], row[1]))
 
 
-def unlabelled_texts(srdd: Path = SRDD, labels: Path = LABELS) -> list[str]:
-    """The descriptions of the SRDD rows outside the labelled evaluation set."""
-    held_out = {item["row"] for item in json.loads(labels.read_text(encoding="utf-8"))["requests"]}
+def unlabelled_texts(srdd: Path = SRDD, labels: Iterable[Path] = LABELS) -> list[str]:
+    """The descriptions of the SRDD rows outside the labelled evaluation sets."""
+    held_out = {
+        item["row"]
+        for path in labels
+        for item in json.loads(path.read_text(encoding="utf-8"))["requests"]
+    }
     with srdd.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return [row["Description"] for index, row in enumerate(rows) if index not in held_out]
@@ -54,7 +62,7 @@ def unlabelled_texts(srdd: Path = SRDD, labels: Path = LABELS) -> list[str]:
 def document(texts: list[str]) -> dict[str, Any]:
     """The table as it is stored."""
     return {
-        "source": "SRDD requests outside tests/data/srdd_domain_labels.json",
+        "source": "SRDD requests outside the labelled sets of tests/data/",
         "requests": len(texts),
         "columns": ["parent", "child", "requests", "many_to_many"],
         "links": mine(texts),

@@ -45,7 +45,9 @@ class Link:
     start: int  # the words that say so: token indices, inclusive
     end: int
     weak: bool = False  # implied rather than stated: never turns a link round
-    said: str = ""  # the request's words, when they are not a span of the parse
+    # The evidence when it is not a span of the parse: the request's words, or where a link
+    # taken from other requests comes from (``relations._usually_linked``).
+    said: str = ""
 
 
 def _with_conjuncts(tokens: list[Token], token: Token) -> list[Token]:

@@ -1,0 +1,104 @@
+"""The labelled SRDD sets the domain model is scored against (``tests/data/README.md``).
+
+Two sets, each a seeded draw of SRDD rows with the entities and relations a developer drew:
+the development set (110 requests, seed 14) the analyzer's rules were judged on, and the
+held-out set (60 requests drawn among the other rows, seed 1414) no rule was developed on.
+The texts stay in ``../shared/data/srdd.csv``; ``load_set`` joins them to the labels and
+checks the file holds exactly its draw. A second labeller labelled 30 requests of the
+development set again, without seeing the first labels (``second_labeller``): how far two
+careful people agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRDD = ROOT.parent / "shared" / "data" / "srdd.csv"
+LABELS = ROOT / "tests" / "data" / "srdd_domain_labels.json"
+HELD_OUT_LABELS = ROOT / "tests" / "data" / "srdd_domain_heldout.json"
+SECOND_LABELS = ROOT / "tests" / "data" / "srdd_domain_second_labeller.json"
+# Which of the development set's requests the second labeller labelled (indices in its order).
+SECOND_SEED, SECOND_SIZE = 7, 30
+
+
+@dataclass(frozen=True)
+class Draw:
+    """A labelled set: its file and the seeded draw of SRDD rows it holds, in draw order."""
+
+    labels: Path
+    seed: int
+    size: int
+    outside: Draw | None = None  # drawn among the rows outside that set
+
+    def rows(self, total: int) -> list[int]:
+        """The drawn row numbers (0-based, header excluded) of an SRDD file of ``total`` rows."""
+        pool: range | list[int] = range(total)
+        if self.outside is not None:
+            taken = set(self.outside.rows(total))
+            pool = [index for index in range(total) if index not in taken]
+        return random.Random(self.seed).sample(pool, self.size)  # noqa: S311 - a sample
+
+    def describe(self) -> str:
+        where = "rows" if self.outside is None else f"rows outside {self.outside.labels.name}"
+        return f"random.Random({self.seed}).sample({where}, {self.size})"
+
+
+# The development set (seed 14, the issue's number) and the held-out set drawn beside it.
+DEVELOPMENT = Draw(LABELS, 14, 110)
+HELD_OUT = Draw(HELD_OUT_LABELS, 1414, 60, outside=DEVELOPMENT)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One request of the set: its text and the entities and relations a developer drew."""
+
+    row: int
+    name: str
+    text: str
+    entities: list[list[str]]  # each: the name, then its alternatives
+    relations: list[tuple[str, str, str]]  # (parent or owning side, "1-n" | "n-n", child)
+
+
+def load_set(draw: Draw = DEVELOPMENT, srdd: Path = SRDD) -> list[Labelled]:
+    """The labelled requests with their texts; checks the rows are the written draw."""
+    with srdd.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    document = json.loads(draw.labels.read_text(encoding="utf-8"))
+    stored = [(item["row"], item["name"]) for item in document["requests"]]
+    if stored != [(index, rows[index]["Name"]) for index in draw.rows(len(rows))]:
+        raise ValueError(f"the rows of {draw.labels.name} are not {draw.describe()}")
+    return [
+        Labelled(
+            row=item["row"],
+            name=item["name"],
+            text=rows[item["row"]]["Description"],
+            entities=[entity.split("|") for entity in item["entities"]],
+            relations=[(a, kind, b) for a, kind, b in item["relations"]],
+        )
+        for item in document["requests"]
+    ]
+
+
+def second_labeller(development: list[Labelled], labels: Path = SECOND_LABELS) -> list[Labelled]:
+    """The second labeller's labels of 30 development requests, in the set's order; checks
+    they are the written draw ``random.Random(7).sample(range(110), 30)``."""
+    draw = sorted(random.Random(SECOND_SEED).sample(range(len(development)), SECOND_SIZE))  # noqa: S311
+    items = json.loads(labels.read_text(encoding="utf-8"))["requests"]
+    if [item["row"] for item in items] != [development[index].row for index in draw]:
+        raise ValueError(f"the rows of {labels.name} are not the written draw of 30 requests")
+    text = {request.row: request.text for request in development}
+    return [
+        Labelled(
+            row=item["row"],
+            name=item["name"],
+            text=text[item["row"]],
+            entities=[entity.split("|") for entity in item["entities"]],
+            relations=[(a, kind, b) for a, kind, b in item["relations"]],
+        )
+        for item in items
+    ]
