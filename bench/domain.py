@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections.abc import Iterable
@@ -26,7 +25,7 @@ from typing import Any
 
 from bench.labelled_sets import HELD_OUT, SRDD, Labelled, load_set, second_labeller
 from core.contracts import AnalysisResult
-from core.naming import singular
+from core.naming import name_words
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.json"
@@ -54,12 +53,6 @@ class Predicted:
         )
 
 
-def words(name: str) -> tuple[str, ...]:
-    """``WorkoutPlans`` -> ("workout", "plan"): split at capitals, singular, case-folded."""
-    parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name.replace("_", " "))
-    return tuple(singular(part).lower() for part in parts)
-
-
 def _suffix(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return len(longer) > len(shorter) and longer[-len(shorter) :] == shorter
 
@@ -78,7 +71,7 @@ def _rule(predicted: tuple[str, ...], label: list[tuple[str, ...]]) -> int | Non
 
 def pair_entities(predicted: list[str], labels: list[list[str]]) -> dict[str, str]:
     """Predicted name -> the label name it matches: one-to-one, strongest rule first."""
-    normal = [[words(alternative) for alternative in label] for label in labels]
+    normal = [[name_words(alternative) for alternative in label] for label in labels]
     pairs: dict[str, str] = {}
     taken: set[int] = set()
     for rule in (1, 2, 3):
@@ -86,7 +79,7 @@ def pair_entities(predicted: list[str], labels: list[list[str]]) -> dict[str, st
             if name in pairs:
                 continue
             for index, label in enumerate(normal):
-                if index not in taken and _rule(words(name), label) == rule:
+                if index not in taken and _rule(name_words(name), label) == rule:
                     pairs[name], taken = labels[index][0], taken | {index}
                     break
     return pairs

@@ -112,6 +112,16 @@ def singular(word: str) -> str:
     return _same_case(word, found) if found else word
 
 
+def name_words(name: str) -> tuple[str, ...]:
+    """A PascalCase or snake_case name as its singular, case-folded words.
+
+    >>> name_words("WorkoutPlans")
+    ('workout', 'plan')
+    """
+    parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name.replace("_", " "))
+    return tuple(singular(part).lower() for part in parts)
+
+
 def plural(word: str) -> str:
     """The English plural of a singular noun; for ``snake_case`` names, of the last word."""
     head, _, last = word.rpartition("_")

@@ -1,4 +1,4 @@
-"""Mine ``usual_links.json``: how often SRDD requests link two entities, and which way round.
+"""Mine the link tables: how often SRDD requests link two entities, and which way round.
 
 ``python -m agents.analyzer.mine_links`` reads ``../shared/data/srdd.csv``, leaves out the rows
 of both labelled evaluation sets (``tests/data/srdd_domain_labels.json`` and the held-out
@@ -6,6 +6,9 @@ of both labelled evaluation sets (``tests/data/srdd_domain_labels.json`` and the
 the links its words state between the things it names (``stated.stated_links`` over the
 entities ``domain.select`` picks; a noun modifier such as "event reminders" is too loose to
 count). ``agents.analyzer.usual`` reads the result.
+
+It also counts how the training labels (``tests/data/srdd_domain_training.json``) draw each
+pair of things labelled in one request: ``drawn_links.json``, read by ``agents.analyzer.drawn``.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from agents.analyzer.domain import candidates, select
+from agents.analyzer.drawn import TABLE as DRAWN_TABLE
 from agents.analyzer.parsing import parse
 from agents.analyzer.refusals import without_refused
 from agents.analyzer.stated import oriented, stated_links
 from agents.analyzer.usual import TABLE
+from core.naming import name_words
 
 ROOT = Path(__file__).resolve().parents[2]
 SRDD = ROOT.parent / "shared" / "data" / "srdd.csv"
@@ -30,6 +35,7 @@ LABELS = (
     ROOT / "tests" / "data" / "srdd_domain_labels.json",
     ROOT / "tests" / "data" / "srdd_domain_heldout.json",
 )
+TRAINING = ROOT / "tests" / "data" / "srdd_domain_training.json"
 
 
 def mine(texts: Iterable[str]) -> list[list[Any]]:
@@ -47,6 +53,47 @@ def mine(texts: Iterable[str]) -> list[list[Any]]:
     return sorted(rows, key=lambda row: (-row[2], row[0], row[1]))
 
 
+def _head(name: str) -> str | None:
+    """The lemma a labelled name is known by: its last word ("WorkoutPlan" -> "plan")."""
+    words = name_words(name.split("|")[0])
+    return words[-1] if words else None
+
+
+def mine_drawn(requests: Iterable[dict[str, Any]]) -> list[list[Any]]:
+    """[first, second, first has second, second has first, many-to-many, apart] per pair of
+    lemmas labelled in one request (first < second), counted once per request."""
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for request in requests:
+        heads = {entity.split("|")[0]: _head(entity) for entity in request["entities"]}
+        drawn: dict[tuple[str, str], str] = {}
+        for parent, kind, child in request["relations"]:
+            one, other = heads.get(parent), heads.get(child)
+            if one and other and one != other:
+                pair = (min(one, other), max(one, other))
+                drawn[pair] = "many" if kind == "n-n" else "forth" if one < other else "back"
+        lemmas = sorted({head for head in heads.values() if head})
+        for index, first in enumerate(lemmas):
+            for second in lemmas[index + 1 :]:
+                way = drawn.get((first, second), "apart")
+                counts.setdefault((first, second), Counter())[way] += 1
+    rows = [
+        [first, second, ways["forth"], ways["back"], ways["many"], ways["apart"]]
+        for (first, second), ways in counts.items()
+    ]
+    return sorted(rows, key=lambda row: (row[0], row[1]))
+
+
+def drawn_document(training: Path = TRAINING) -> dict[str, Any]:
+    """The drawn-links table as it is stored."""
+    requests = json.loads(training.read_text(encoding="utf-8"))["requests"]
+    return {
+        "source": "tests/data/srdd_domain_training.json (labels only)",
+        "requests": len(requests),
+        "columns": ["first", "second", "first_has", "second_has", "many_to_many", "apart"],
+        "pairs": mine_drawn(requests),
+    }
+
+
 def unlabelled_texts(srdd: Path = SRDD, labels: Iterable[Path] = LABELS) -> list[str]:
     """The descriptions of the SRDD rows outside the labelled evaluation sets."""
     held_out = {
@@ -62,17 +109,17 @@ def unlabelled_texts(srdd: Path = SRDD, labels: Iterable[Path] = LABELS) -> list
 def document(texts: list[str]) -> dict[str, Any]:
     """The table as it is stored."""
     return {
-        "source": "SRDD requests outside the labelled sets of tests/data/",
+        "source": "SRDD requests outside the evaluation sets of tests/data/",
         "requests": len(texts),
         "columns": ["parent", "child", "requests", "many_to_many"],
         "links": mine(texts),
     }
 
 
-def _one_link_a_line(stored: dict[str, Any]) -> str:
+def _one_link_a_line(stored: dict[str, Any], key: str = "links") -> str:
     """JSON with a line per link, so a change to the rules reads as a diff of links."""
-    head = json.dumps({**stored, "links": []}, indent=1)[: -len("[]\n}")].rstrip()
-    links = ",\n  ".join(json.dumps(row) for row in stored["links"])
+    head = json.dumps({**stored, key: []}, indent=1)[: -len("[]\n}")].rstrip()
+    links = ",\n  ".join(json.dumps(row) for row in stored[key])
     return f"{head} [\n  {links}\n ]\n}}\n"
 
 
@@ -86,6 +133,9 @@ def main() -> int:
     stored = document(unlabelled_texts(args.srdd))
     args.out.write_text(_one_link_a_line(stored))
     print(f"{len(stored['links'])} linked pairs from {stored['requests']} requests -> {args.out}")
+    drawn = drawn_document()
+    DRAWN_TABLE.write_text(_one_link_a_line(drawn, "pairs"))
+    print(f"{len(drawn['pairs'])} pairs drawn in {drawn['requests']} requests -> {DRAWN_TABLE}")
     return 0
 
 

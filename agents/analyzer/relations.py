@@ -3,13 +3,15 @@
 First the links the request's words state (``agents.analyzer.stated``). Two things no words
 link are then linked as other requests link them, when enough of them do
 (``agents.analyzer.usual``): "browse restaurants, rate dishes" says nothing of whose dishes
-they are, and six other requests say restaurants have them. What is still unlinked is
-implied: a container holds what its sentence names, a meeting belongs to each kind of person
+they are, and six other requests say restaurants have them; failing those words, as
+developers drew them for other requests (``agents.analyzer.drawn``: "take quizzes, answer
+questions" is drawn as quizzes with questions). What is still unlinked is implied: a container holds what its sentence names, a meeting belongs to each kind of person
 the request names, and the things still loose are parts of the request's hub (the first thing
 it names), except the hub's peers (items of one list with it, "manage resources, build
 cities": objects of one list of verbs), and only the first two it names: the further a loose
-thing, the less it is likely a part. A hub that picks its members (a soundtrack, a recipe) is
-many-to-many with them. The same pair linked both ways by the words is many-to-many.
+thing, the less it is likely a part; no implied link joins two things developers drew apart
+for another request and never linked. A hub that picks its members (a soundtrack, a recipe)
+is many-to-many with them. The same pair linked both ways by the words is many-to-many.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import replace
 from itertools import combinations
 
 from agents.analyzer import lexicon
+from agents.analyzer.drawn import drawn_apart, drawn_link
 from agents.analyzer.parsing import Token
 from agents.analyzer.stated import Link, first_mention, link_between, oriented, stated_links
 from agents.analyzer.usual import usual_link
@@ -91,17 +94,22 @@ def _peers(tokens: list[Token], one: Token, other: Token) -> bool:
 
 
 def _usually_linked(tokens: list[Token], keys: set[str], stated: list[Link]) -> list[Link]:
-    """Pairs the request leaves unlinked that other requests link (``agents.analyzer.usual``)."""
+    """Pairs the request leaves unlinked that other requests link (``agents.analyzer.usual``)
+    or developers drew linked for other requests (``agents.analyzer.drawn``)."""
     joined = {frozenset((link.parent, link.child)) for link in stated}
     links = []
     for one, other in combinations(sorted(keys), 2):
-        usual = None if frozenset((one, other)) in joined else usual_link(one, other)
+        if frozenset((one, other)) in joined:
+            continue
+        usual, how = usual_link(one, other), "linked so in"
+        if usual is None:
+            usual, how = drawn_link(one, other), "drawn so for"
         if usual is None:
             continue
         parent, child = first_mention(tokens, usual.parent), first_mention(tokens, usual.child)
         if parent and child:
             many = 2 * usual.many > usual.requests
-            said = f"{parent.text} ... {child.text} (linked so in {usual.requests} other requests)"
+            said = f"{parent.text} ... {child.text} ({how} {usual.requests} other requests)"
             links.append(replace(link_between(parent, child, many=many), weak=True, said=said))
     return sorted(links, key=lambda link: link.start)
 
@@ -112,13 +120,18 @@ def find_links(tokens: list[Token], keys: set[str], hub: str | None = None) -> l
     containers and meetings, then the hub's parts."""
     stated = stated_links(tokens, keys)
     implied = [
-        *_usually_linked(tokens, keys, stated),
-        *_containers(tokens, keys),
-        *_held_with(tokens, keys),
+        link
+        for link in (*_containers(tokens, keys), *_held_with(tokens, keys))
+        if not drawn_apart(link.parent, link.child)
     ]
-    found = stated + implied
+    found = [*stated, *_usually_linked(tokens, keys, stated), *implied]
     linked = {key for link in found for key in (link.parent, link.child)}
-    found = [oriented(link) for link in found + _hub_parts(tokens, keys, hub, linked)]
+    parts = [
+        link
+        for link in _hub_parts(tokens, keys, hub, linked)
+        if not drawn_apart(link.parent, link.child)
+    ]
+    found = [oriented(link) for link in found + parts]
     by_pair: dict[frozenset[str], Link] = {}
     for link in found:
         if link.parent == link.child:
