@@ -5,13 +5,14 @@ link are then linked as other requests link them, when enough of them do
 (``agents.analyzer.usual``): "browse restaurants, rate dishes" says nothing of whose dishes
 they are, and six other requests say restaurants have them; failing those words, as
 developers drew them for other requests (``agents.analyzer.drawn``: "take quizzes, answer
-questions" is drawn as quizzes with questions). What is still unlinked is implied: a container holds what its sentence names, a meeting belongs to each kind of person
-the request names, and the things still loose are parts of the request's hub (the first thing
-it names), except the hub's peers (items of one list with it, "manage resources, build
-cities": objects of one list of verbs), and only the first two it names: the further a loose
-thing, the less it is likely a part; no implied link joins two things developers drew apart
-for another request and never linked. A hub that picks its members (a soundtrack, a recipe)
-is many-to-many with them. The same pair linked both ways by the words is many-to-many.
+questions" is drawn as quizzes with questions). What is still unlinked is implied: a
+container holds what its sentence names, a meeting belongs to each kind of person the
+request names, and the things still loose are parts of the request's hub (the first thing it
+names), except the hub's peers (items of one list with it, "manage resources, build cities":
+objects of one list of verbs), and only the first two it names: the further a loose thing,
+the less it is likely a part. No implied link joins two things developers drew apart for
+another request and never linked. A hub that picks its members (a soundtrack, a recipe) is
+many-to-many with them. The same pair linked both ways by the words is many-to-many.
 """
 
 from __future__ import annotations
