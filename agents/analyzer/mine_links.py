@@ -8,7 +8,8 @@ entities ``domain.select`` picks; a noun modifier such as "event reminders" is t
 count). ``agents.analyzer.usual`` reads the result.
 
 It also counts how the training labels (``tests/data/srdd_domain_training.json``) draw each
-pair of things labelled in one request: ``drawn_links.json``, read by ``agents.analyzer.drawn``.
+pair of things labelled in one request (``drawn_links.json``) and how often each candidate noun
+is labelled (``drawn_entities.json``), both read by ``agents.analyzer.drawn``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.analyzer.domain import candidates, select
+from agents.analyzer.drawn import ENTITIES as DRAWN_ENTITIES
 from agents.analyzer.drawn import TABLE as DRAWN_TABLE
 from agents.analyzer.parsing import parse
 from agents.analyzer.refusals import without_refused
@@ -60,8 +62,9 @@ def _head(name: str) -> str | None:
 
 
 def mine_drawn(requests: Iterable[dict[str, Any]]) -> list[list[Any]]:
-    """[first, second, first has second, second has first, many-to-many, apart] per pair of
-    lemmas labelled in one request (first < second), counted once per request."""
+    """[first, second, first has second, second has first, first picks second, second picks
+    first, apart] per pair of lemmas labelled in one request (first < second), counted once
+    per request; a many-to-many's owning side is the one the label names first."""
     counts: dict[tuple[str, str], Counter[str]] = {}
     for request in requests:
         heads = {entity.split("|")[0]: _head(entity) for entity in request["entities"]}
@@ -70,14 +73,20 @@ def mine_drawn(requests: Iterable[dict[str, Any]]) -> list[list[Any]]:
             one, other = heads.get(parent), heads.get(child)
             if one and other and one != other:
                 pair = (min(one, other), max(one, other))
-                drawn[pair] = "many" if kind == "n-n" else "forth" if one < other else "back"
+                way = "forth" if one < other else "back"
+                drawn[pair] = f"picks_{way}" if kind == "n-n" else way
         lemmas = sorted({head for head in heads.values() if head})
         for index, first in enumerate(lemmas):
             for second in lemmas[index + 1 :]:
                 way = drawn.get((first, second), "apart")
                 counts.setdefault((first, second), Counter())[way] += 1
     rows = [
-        [first, second, ways["forth"], ways["back"], ways["many"], ways["apart"]]
+        [
+            first,
+            second,
+            *(ways[way] for way in ("forth", "back", "picks_forth", "picks_back")),
+            ways["apart"],
+        ]
         for (first, second), ways in counts.items()
     ]
     return sorted(rows, key=lambda row: (row[0], row[1]))
@@ -89,8 +98,47 @@ def drawn_document(training: Path = TRAINING) -> dict[str, Any]:
     return {
         "source": "tests/data/srdd_domain_training.json (labels only)",
         "requests": len(requests),
-        "columns": ["first", "second", "first_has", "second_has", "many_to_many", "apart"],
+        "columns": [
+            "first",
+            "second",
+            "first_has",
+            "second_has",
+            "first_picks",
+            "second_picks",
+            "apart",
+        ],
         "pairs": mine_drawn(requests),
+    }
+
+
+def mine_entities(requests: Iterable[tuple[str, list[str]]]) -> list[list[Any]]:
+    """[lemma, requests it is a candidate in, of those the requests that label it] for each
+    (text, labelled entities) pair; a label names a lemma by the last word of any alternative."""
+    seen: Counter[str] = Counter()
+    drawn: Counter[str] = Counter()
+    for text, entities in requests:
+        keys = set(candidates(parse(without_refused(text))))
+        heads = {
+            words[-1]
+            for entity in entities
+            for alternative in entity.split("|")
+            if (words := name_words(alternative))
+        }
+        seen.update(keys)
+        drawn.update(keys & heads)
+    return [[lemma, seen[lemma], drawn[lemma]] for lemma in sorted(seen)]
+
+
+def entities_document(training: Path = TRAINING, srdd: Path = SRDD) -> dict[str, Any]:
+    """The drawn-entities table as it is stored."""
+    with srdd.open(encoding="utf-8", newline="") as handle:
+        texts = [row["Description"] for row in csv.DictReader(handle)]
+    requests = json.loads(training.read_text(encoding="utf-8"))["requests"]
+    return {
+        "source": "tests/data/srdd_domain_training.json over ../shared/data/srdd.csv",
+        "requests": len(requests),
+        "columns": ["lemma", "candidate_in", "labelled_in"],
+        "lemmas": mine_entities((texts[item["row"]], item["entities"]) for item in requests),
     }
 
 
@@ -130,12 +178,16 @@ def main() -> int:
     args = parser.parse_args()
     if not args.srdd.is_file():
         parser.exit(1, f"SRDD is not at {args.srdd}; see ../shared/data/README.md\n")
-    stored = document(unlabelled_texts(args.srdd))
-    args.out.write_text(_one_link_a_line(stored))
-    print(f"{len(stored['links'])} linked pairs from {stored['requests']} requests -> {args.out}")
+    # The entity prior first: ``domain.select``, which mines the text table below, reads it.
+    entities = entities_document(srdd=args.srdd)
+    DRAWN_ENTITIES.write_text(_one_link_a_line(entities, "lemmas"))
+    print(f"{len(entities['lemmas'])} candidate lemmas -> {DRAWN_ENTITIES}")
     drawn = drawn_document()
     DRAWN_TABLE.write_text(_one_link_a_line(drawn, "pairs"))
     print(f"{len(drawn['pairs'])} pairs drawn in {drawn['requests']} requests -> {DRAWN_TABLE}")
+    stored = document(unlabelled_texts(args.srdd))
+    args.out.write_text(_one_link_a_line(stored))
+    print(f"{len(stored['links'])} linked pairs from {stored['requests']} requests -> {args.out}")
     return 0
 
 

@@ -29,7 +29,7 @@ from bench.labelled_sets import (
 from core.contracts import AnalysisResult, PipelineRequest, slugify
 
 # Today's figures, a little below: a change that loses ground fails here.
-FLOORS = {"entity_f1": 0.79, "relation_f1": 0.46}
+FLOORS = {"entity_f1": 0.8, "relation_f1": 0.46}
 
 
 def _srdd() -> None:
