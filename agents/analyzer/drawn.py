@@ -22,8 +22,8 @@ knows what developers *draw*, links a request leaves to its reader included ("a 
 questions": every quiz has questions). ``relations.find_links`` uses it twice: a pair no words
 link and the text-mined table says nothing of is linked as most of those requests drew it,
 when at least ``MIN_REQUESTS`` did and more did than drew the two apart; and an implied link
-(a container's, the hub's part) is dropped between things developers drew side by side at
-least ``MIN_APART`` times and never linked.
+(a container's, a meeting's, the hub's part) is dropped between things developers drew side
+by side at least ``MIN_APART`` times and never linked.
 """
 
 from __future__ import annotations
@@ -37,9 +37,10 @@ from agents.analyzer.usual import Usual
 
 TABLE = Path(__file__).with_name("drawn_links.json")
 ENTITIES = Path(__file__).with_name("drawn_entities.json")
-# Measured on the development set with the held-out set beside it (``python -m bench.domain``):
-# three requests gave relation F1 0.470 and 0.283, two 0.458 and 0.287, four 0.477 and 0.283;
-# a single drawing apart is enough to drop an implied link (two: 0.463 and 0.279).
+# Measured on the development set with the held-out set beside it (``python -m bench.domain``,
+# before the entity prior below): three requests gave relation F1 0.470 and 0.283, two 0.458
+# and 0.287, four 0.477 and 0.283; a single drawing apart is enough to drop an implied link
+# (two: 0.463 and 0.279).
 MIN_REQUESTS = 3
 MIN_APART = 1
 # Chosen on the development set (entity F1 0.800 -> 0.807, relation F1 0.470 -> 0.473); on the
@@ -94,7 +95,8 @@ def drawn_link(one: str, other: str) -> Usual | None:
 
 
 def drawn_apart(one: str, other: str) -> bool:
-    """Whether developers drew the two side by side, often, and never linked them."""
+    """Whether developers drew the two side by side (``MIN_APART`` times) and never linked
+    them."""
     row = _drawn(one, other)
     return row is not None and row.linked == 0 and row.apart >= MIN_APART
 
