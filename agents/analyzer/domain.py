@@ -98,12 +98,17 @@ def _abstract(lemma: str) -> bool:
 
 
 def _modifier(tokens: list[Token], token: Token) -> Token | None:
-    """The noun right before ``token`` that modifies it ("workout" of "workout plans")."""
+    """The noun right before ``token`` that modifies it ("workout" of "workout plans"), or
+    joined to it by a hyphen ("power" of "power-ups": ``PowerUp``, not ``Up``)."""
     before = tokens[token.index - 1] if token.index else None
+    hyphen = before is not None and before.text == "-" and token.index >= 2
+    if hyphen:  # one word: "power-ups" are power-ups, though "power" alone names nothing
+        before = tokens[token.index - 2]
     if before is None or before.head != token.index or before.dep != "compound":
         return None
     plain = before.pos in NOUNS and before.lower.isalpha() and len(before.lower) > 2
-    if not plain or before.tag not in ("NN", "NNS") or before.lemma in readings.NOT_MODIFIERS:
+    vague = before.lemma in readings.NOT_MODIFIERS and not hyphen
+    if not plain or before.tag not in ("NN", "NNS") or vague:
         return None
     if before.index and tokens[before.index - 1].text == "-":
         return None  # the end of a hyphenated word: "mosaic-style videos" are videos

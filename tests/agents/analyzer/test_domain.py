@@ -30,6 +30,12 @@ class TestEntities:
         """The phrase "workout plans" is one WorkoutPlan."""
         assert _names("Users can create and manage personalized workout plans.") == ["WorkoutPlan"]
 
+    def test_a_hyphenated_word_keeps_both_halves(self) -> None:
+        """27 SRDD games name "power-ups": they are ``PowerUp``, not ``Up``, though "power"
+        alone would never modify a name; "mosaic-style videos" are still videos."""
+        assert _names("Players collect power-ups and coins while racing.") == ["PowerUp", "Coin"]
+        assert _names("Users create mosaic-style videos.") == ["Video"]
+
     def test_features_and_outputs_are_not_entities(self) -> None:
         """Insights, reports and recommendations are computed, not kept."""
         text = "The software tracks expenses and provides insights, reports and recommendations."
