@@ -10,7 +10,8 @@ A link is written in a few ways, and each way says which side owns the other:
 - a verb's object and preposition: "organise palettes *into* categories", "assign tasks *to*
   employees", "order food *from* restaurants": the preposition's object is the parent;
 - a subject and its object: "each challenge *includes* videos", "managers *assign* tasks": the
-  subject owns the object when the verb means having, or when the subject is a person;
+  subject owns the object when the verb means having, or when the subject is a person and
+  the verb puts the object nowhere else ("customers add restaurants *to orders*");
 - a noun modifier or a possessive that is itself an entity: "*event* reminders", "the
   *restaurant's* menu": the modifier is the parent.
 
@@ -116,13 +117,24 @@ def _verb_prepositions(tokens: list[Token], keys: set[str]) -> list[Link]:
     return links
 
 
+def _placed(tokens: list[Token], verb: Token, keys: set[str]) -> bool:
+    """ "add restaurants *to orders*": the verb puts its object in another entity."""
+    return any(
+        _keyed(tokens, pobj, keys)
+        for prep in children(tokens, verb, "prep", "dative")
+        if prep.lower in _VERB_PARENT_AFTER
+        for pobj in children(tokens, prep, "pobj")
+    )
+
+
 def _subjects(tokens: list[Token], keys: set[str]) -> list[Link]:
     links = []
     for verb in (t for t in tokens if t.pos in ("VERB", "AUX")):
         having = verb.lemma in lexicon.HAVING_VERBS
+        placed = _placed(tokens, verb, keys)
         for subject in children(tokens, verb, "nsubj"):
             for owner in _keyed(tokens, subject, keys):
-                if not having and owner.lemma not in lexicon.PERSON_ROLES:
+                if not having and (owner.lemma not in lexicon.PERSON_ROLES or placed):
                     continue
                 for obj in children(tokens, verb, "dobj"):
                     links += [

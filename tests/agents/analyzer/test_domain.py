@@ -153,6 +153,7 @@ class TestRelations:
         links = _links("Customers add restaurants to their orders.")
         assert ("Restaurant", "one_to_many", "Order") in links
         assert ("Order", "many_to_many", "Restaurant") not in links
+        assert ("Customer", "one_to_many", "Restaurant") not in links  # added to orders
         links = _links("Users collect recipes in collections and attach notes to collections.")
         assert ("Collection", "many_to_many", "Recipe") in links
         assert ("Collection", "one_to_many", "Note") in links
