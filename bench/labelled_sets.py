@@ -6,7 +6,8 @@ held-out set (60 requests drawn among the other rows, seed 1414) no rule was dev
 The texts stay in ``../shared/data/srdd.csv``; ``load_set`` joins them to the labels and
 checks the file holds exactly its draw. A second labeller labelled 30 requests of the
 development set again, without seeing the first labels (``second_labeller``): how far two
-careful people agree.
+careful people agree. The training labels (all other rows, ``load_training``) are what
+``agents.analyzer.mine_links`` and ``bench.link_model`` learn from.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SRDD = ROOT.parent / "shared" / "data" / "srdd.csv"
 LABELS = ROOT / "tests" / "data" / "srdd_domain_labels.json"
 HELD_OUT_LABELS = ROOT / "tests" / "data" / "srdd_domain_heldout.json"
+TRAINING = ROOT / "tests" / "data" / "srdd_domain_training.json"
 SECOND_LABELS = ROOT / "tests" / "data" / "srdd_domain_second_labeller.json"
 # Which of the development set's requests the second labeller labelled (indices in its order).
 SECOND_SEED, SECOND_SIZE = 7, 30
@@ -72,16 +75,27 @@ def load_set(draw: Draw = DEVELOPMENT, srdd: Path = SRDD) -> list[Labelled]:
     stored = [(item["row"], item["name"]) for item in document["requests"]]
     if stored != [(index, rows[index]["Name"]) for index in draw.rows(len(rows))]:
         raise ValueError(f"the rows of {draw.labels.name} are not {draw.describe()}")
-    return [
-        Labelled(
-            row=item["row"],
-            name=item["name"],
-            text=rows[item["row"]]["Description"],
-            entities=[entity.split("|") for entity in item["entities"]],
-            relations=[(a, kind, b) for a, kind, b in item["relations"]],
-        )
-        for item in document["requests"]
-    ]
+    return [_labelled(item, rows[item["row"]]["Description"]) for item in document["requests"]]
+
+
+def _labelled(item: dict[str, Any], text: str) -> Labelled:
+    """A stored item of a labels file, with its request's text."""
+    return Labelled(
+        row=item["row"],
+        name=item["name"],
+        text=text,
+        entities=[entity.split("|") for entity in item["entities"]],
+        relations=[(a, kind, b) for a, kind, b in item["relations"]],
+    )
+
+
+def load_training(srdd: Path = SRDD) -> list[tuple[Labelled, dict[str, Any]]]:
+    """The training labels (``tests/data/srdd_domain_training.json``) with their texts, each
+    with its stored item (``agents.analyzer.mine_links`` counts the items)."""
+    with srdd.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    items = json.loads(TRAINING.read_text(encoding="utf-8"))["requests"]
+    return [(_labelled(item, rows[item["row"]]["Description"]), item) for item in items]
 
 
 def second_labeller(development: list[Labelled], labels: Path = SECOND_LABELS) -> list[Labelled]:
@@ -92,13 +106,4 @@ def second_labeller(development: list[Labelled], labels: Path = SECOND_LABELS) -
     if [item["row"] for item in items] != [development[index].row for index in draw]:
         raise ValueError(f"the rows of {labels.name} are not the written draw of 30 requests")
     text = {request.row: request.text for request in development}
-    return [
-        Labelled(
-            row=item["row"],
-            name=item["name"],
-            text=text[item["row"]],
-            entities=[entity.split("|") for entity in item["entities"]],
-            relations=[(a, kind, b) for a, kind, b in item["relations"]],
-        )
-        for item in items
-    ]
+    return [_labelled(item, text[item["row"]]) for item in items]

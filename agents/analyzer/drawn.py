@@ -19,7 +19,7 @@ of people never lose: whether they are records is the request's to say.
 
 The text-mined table (``agents.analyzer.usual``) knows what other requests *say*; this one
 knows what developers *draw*, links a request leaves to its reader included ("a quiz app with
-questions": every quiz has questions). ``relations.find_links`` uses it twice: a pair no words
+questions": every quiz has questions). ``relations.proposed`` uses it twice: a pair no words
 link and the text-mined table says nothing of is linked as most of those requests drew it,
 when at least ``MIN_REQUESTS`` did and more did than drew the two apart; and an implied link
 (a container's, a meeting's, the hub's part) is dropped between things developers drew side
@@ -76,14 +76,15 @@ def _table() -> dict[tuple[str, str], Drawn]:
     return {(row[0], row[1]): Drawn(*row) for row in rows}
 
 
-def _drawn(one: str, other: str) -> Drawn | None:
+def drawn_counts(one: str, other: str) -> Drawn | None:
+    """How the training labels drew the pair, or None when never both labelled."""
     first, second = sorted((one, other))
     return _table().get((first, second))
 
 
 def drawn_link(one: str, other: str) -> Usual | None:
     """The link developers usually drew between two lemmas, or None."""
-    row = _drawn(one, other)
+    row = drawn_counts(one, other)
     if row is None or row.linked < MIN_REQUESTS or row.linked <= row.apart:
         return None
     many = row.many > max(row.first_has, row.second_has)
@@ -97,7 +98,7 @@ def drawn_link(one: str, other: str) -> Usual | None:
 def drawn_apart(one: str, other: str) -> bool:
     """Whether developers drew the two side by side (``MIN_APART`` times) and never linked
     them."""
-    row = _drawn(one, other)
+    row = drawn_counts(one, other)
     return row is not None and row.linked == 0 and row.apart >= MIN_APART
 
 

@@ -14,6 +14,7 @@ flagged ``generic`` so the plan can say so.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from agents.analyzer import lexicon
@@ -33,6 +34,7 @@ from core.contracts import Entity, EntityField, Relation
 from core.naming import field_identifier, singular
 
 MAX_ENTITIES = 10
+LinkFinder = Callable[[list[Token], dict[str, str], str | None], list[Link]]
 _SETTING_VERBS = lexicon.words(
     "set add input enter specify assign adjust update choose select define record log track "
     "give include store edit change mark"
@@ -203,8 +205,13 @@ def _managed(tokens: list[Token], candidate: Candidate) -> bool:
     return bool(said) and not any(t.dep in {"nsubj", "nsubjpass"} for t in said)
 
 
-def extract_domain(text: str) -> Domain:
-    """The entities and relations ``text`` describes (refused sentences are not read)."""
+def _find(tokens: list[Token], names: dict[str, str], hub: str | None) -> list[Link]:
+    return find_links(tokens, set(names), hub)
+
+
+def extract_domain(text: str, find: LinkFinder = _find) -> Domain:
+    """The entities and relations ``text`` describes (refused sentences are not read);
+    ``find`` links the things (entity key -> name) of the parse."""
     text = without_refused(text)
     drafts = explicit_drafts(text)
     optional = optional_field_names(text)
@@ -235,7 +242,7 @@ def extract_domain(text: str) -> Domain:
         and (c.key not in lexicon.PERSON_ROLES or _managed(tokens, c))
     ]
     hub = next((key for key in things if key in names), None)
-    links = _merged(_id_fields(drafts, names), find_links(tokens, set(names), hub))
+    links = _merged(_id_fields(drafts, names), find(tokens, names, hub))
     relations = [_relation(link, names, tokens) for link in links]
     if not entities:
         generic = Entity(

@@ -41,6 +41,12 @@ def _table() -> dict[tuple[str, str], Usual]:
     return {(row[0], row[1]): Usual(*row) for row in rows}
 
 
+def usual_counts(parent: str, child: str) -> int:
+    """How many other requests say ``parent`` has ``child``."""
+    said = _table().get((parent, child))
+    return said.requests if said else 0
+
+
 def usual_link(one: str, other: str) -> Usual | None:
     """The link other requests usually state between two lemmas, either way round, or None."""
     table = _table()

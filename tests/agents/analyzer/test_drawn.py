@@ -20,12 +20,9 @@ from agents.analyzer.mine_links import (
     mine_entities,
 )
 from agents.analyzer.usual import Usual
+from tests.agents.analyzer.proposals import proposals
 
 QUIZ = "A trivia app: players take quizzes and answer questions."
-
-
-def _relations(text: str) -> set[tuple[str, str, str]]:
-    return {(r.parent, r.kind, r.child) for r in extract_domain(text).relations}
 
 
 def _drawn(monkeypatch: pytest.MonkeyPatch, *rows: Drawn) -> None:
@@ -74,11 +71,11 @@ class TestDrawnLinks:
         evidence says where the link comes from."""
         _no_usual(monkeypatch)
         _drawn(monkeypatch, Drawn("question", "quiz", 0, 3, 0, 0, 1))
-        assert ("Quiz", "one_to_many", "Question") in _relations(QUIZ)
+        assert ("Quiz", "one_to_many", "Question") in proposals(QUIZ)
         relation = next(r for r in extract_domain(QUIZ).relations if r.child == "Question")
         assert relation.evidence == "quizzes ... questions (drawn so for 3 other requests)"
         _drawn(monkeypatch)
-        assert ("Quiz", "one_to_many", "Question") not in _relations(QUIZ)
+        assert ("Quiz", "one_to_many", "Question") not in proposals(QUIZ)
 
     def test_a_link_needs_three_requests_and_more_than_drew_the_pair_apart(
         self, monkeypatch: pytest.MonkeyPatch
@@ -104,7 +101,7 @@ class TestDrawnLinks:
             usual, "_table", lambda: {("question", "quiz"): Usual("question", "quiz", 5, 0)}
         )
         _drawn(monkeypatch, Drawn("question", "quiz", 0, 3, 0, 0, 0))
-        assert ("Question", "one_to_many", "Quiz") in _relations(QUIZ)
+        assert ("Question", "one_to_many", "Quiz") in proposals(QUIZ)
 
     def test_an_implied_link_goes_between_things_drawn_apart(
         self, monkeypatch: pytest.MonkeyPatch
@@ -114,12 +111,12 @@ class TestDrawnLinks:
         text = "Users create shopping lists, add items and set reminders."
         _no_usual(monkeypatch)
         _drawn(monkeypatch)
-        assert ("ShoppingList", "one_to_many", "Reminder") in _relations(text)
+        assert ("ShoppingList", "one_to_many", "Reminder") in proposals(text)
         _drawn(monkeypatch, Drawn("list", "reminder", 1, 0, 0, 0, 2))
         assert not drawn_apart("reminder", "list")  # linked once: not apart
         _drawn(monkeypatch, Drawn("list", "reminder", 0, 0, 0, 0, 1))
         assert drawn_apart("reminder", "list")
-        assert ("ShoppingList", "one_to_many", "Reminder") not in _relations(text)
+        assert ("ShoppingList", "one_to_many", "Reminder") not in proposals(text)
 
 
 class TestTrainingSet:

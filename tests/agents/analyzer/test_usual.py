@@ -9,6 +9,7 @@ import pytest
 from agents.analyzer import extract_domain, usual
 from agents.analyzer.mine_links import SRDD, document, mine, unlabelled_texts
 from agents.analyzer.usual import TABLE, Usual, usual_link
+from tests.agents.analyzer.proposals import proposals
 
 UNLINKED = "A food app where people browse restaurants and rate dishes."
 
@@ -60,7 +61,7 @@ class TestUsualLinks:
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         _table(monkeypatch)
-        assert _relations(UNLINKED) == set()
+        assert proposals(UNLINKED) == set()
 
     def test_the_request_s_own_words_win(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A table that says dishes have restaurants cannot turn round what the words say."""
@@ -82,4 +83,4 @@ class TestUsualLinks:
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         _table(monkeypatch, Usual("restaurant", "dish", 3, 2))
-        assert _relations(UNLINKED) == {("Restaurant", "many_to_many", "Dish")}
+        assert proposals(UNLINKED) == {("Restaurant", "many_to_many", "Dish")}
