@@ -10,6 +10,8 @@ request. Figures go to ``bench/results.json`` under ``"domain_model"``; the test
 The same figures for the held-out set (``tests/data/srdd_domain_heldout.json``: 60 other
 requests, labelled by the same guideline and never used to develop a rule) go under
 ``"held_out"``: how far the development set's figures carry over to requests nobody tuned on.
+Two agreements between labellers go beside them: a second labelling of 30 development requests
+(``"second_labeller"``) and of 30 training requests (``"training_second_labeller"``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.labelled_sets import HELD_OUT, SRDD, Labelled, load_set, second_labeller
+from bench.labelled_sets import (
+    HELD_OUT,
+    SECOND,
+    SRDD,
+    TRAINING_SECOND,
+    Labelled,
+    Relabelling,
+    load_set,
+    load_training,
+)
 from core.contracts import AnalysisResult
 from core.naming import name_words
 
@@ -171,12 +182,12 @@ def evaluate(plans: dict[int, AnalysisResult], labelled: list[Labelled]) -> Scor
     return scores
 
 
-def agreement(development: list[Labelled]) -> Scores:
+def agreement(labelled: list[Labelled], relabelling: Relabelling = SECOND) -> Scores:
     """The second labeller's labels scored as if predicted against the first's: how far two
     careful people agree, the most any extractor can be expected to reach."""
-    first = {request.row: request for request in development}
+    first = {request.row: request for request in labelled}
     scores = Scores()
-    for second in second_labeller(development):
+    for second in relabelling.load(labelled):
         names = [entity[0] for entity in second.entities]
         scores.add(first[second.row], Predicted(names, False, second.relations))
     return scores
@@ -244,6 +255,12 @@ def main() -> int:
             "requests": 30,
             "source": "tests/data/srdd_domain_second_labeller.json against the first labels",
             **agreement(labelled).figures(),
+        },
+        "training_second_labeller": {
+            "requests": 30,
+            "source": "tests/data/srdd_domain_training_second_labeller.json against the "
+            "training labels",
+            **agreement([request for request, _ in load_training()], TRAINING_SECOND).figures(),
         },
     }
     results = json.loads(args.results.read_text()) if args.results.is_file() else {}

@@ -7,7 +7,8 @@ The texts stay in ``../shared/data/srdd.csv``; ``load_set`` joins them to the la
 checks the file holds exactly its draw. A second labeller labelled 30 requests of the
 development set again, without seeing the first labels (``second_labeller``): how far two
 careful people agree. The training labels (all other rows, ``load_training``) are what
-``agents.analyzer.mine_links`` and ``bench.link_model`` learn from.
+``agents.analyzer.mine_links`` and ``bench.link_model`` learn from; 30 of them were labelled
+again the same way (``TRAINING_SECOND``): how noisy what they learn from is.
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ LABELS = ROOT / "tests" / "data" / "srdd_domain_labels.json"
 HELD_OUT_LABELS = ROOT / "tests" / "data" / "srdd_domain_heldout.json"
 TRAINING = ROOT / "tests" / "data" / "srdd_domain_training.json"
 SECOND_LABELS = ROOT / "tests" / "data" / "srdd_domain_second_labeller.json"
-# Which of the development set's requests the second labeller labelled (indices in its order).
-SECOND_SEED, SECOND_SIZE = 7, 30
+TRAINING_SECOND_LABELS = ROOT / "tests" / "data" / "srdd_domain_training_second_labeller.json"
 
 
 @dataclass(frozen=True)
@@ -98,12 +98,34 @@ def load_training(srdd: Path = SRDD) -> list[tuple[Labelled, dict[str, Any]]]:
     return [(_labelled(item, rows[item["row"]]["Description"]), item) for item in items]
 
 
-def second_labeller(development: list[Labelled], labels: Path = SECOND_LABELS) -> list[Labelled]:
+@dataclass(frozen=True)
+class Relabelling:
+    """30 requests of a labelled set labelled again, blind to its labels: which (a seeded
+    draw of indices into the set, kept in the set's order) and where."""
+
+    labels: Path
+    seed: int
+    size: int = 30
+
+    def indices(self, total: int) -> list[int]:
+        return sorted(random.Random(self.seed).sample(range(total), self.size))  # noqa: S311
+
+    def load(self, first: list[Labelled]) -> list[Labelled]:
+        """The second labels of the drawn requests of ``first``; checks the draw."""
+        items = json.loads(self.labels.read_text(encoding="utf-8"))["requests"]
+        drawn = [first[index].row for index in self.indices(len(first))]
+        if [item["row"] for item in items] != drawn:
+            raise ValueError(f"the rows of {self.labels.name} are not the written draw")
+        text = {request.row: request.text for request in first}
+        return [_labelled(item, text[item["row"]]) for item in items]
+
+
+# The development set's relabelling (seed 7) and the training set's (seed 8).
+SECOND = Relabelling(SECOND_LABELS, 7)
+TRAINING_SECOND = Relabelling(TRAINING_SECOND_LABELS, 8)
+
+
+def second_labeller(development: list[Labelled]) -> list[Labelled]:
     """The second labeller's labels of 30 development requests, in the set's order; checks
     they are the written draw ``random.Random(7).sample(range(110), 30)``."""
-    draw = sorted(random.Random(SECOND_SEED).sample(range(len(development)), SECOND_SIZE))  # noqa: S311
-    items = json.loads(labels.read_text(encoding="utf-8"))["requests"]
-    if [item["row"] for item in items] != [development[index].row for index in draw]:
-        raise ValueError(f"the rows of {labels.name} are not the written draw of 30 requests")
-    text = {request.row: request.text for request in development}
-    return [_labelled(item, text[item["row"]]) for item in items]
+    return SECOND.load(development)
