@@ -179,7 +179,8 @@ def decide(tokens: list[Token], pair: Pair, counts: DrawnCounts = drawn_counts) 
     one, other = first_mention(tokens, parent), first_mention(tokens, child)
     if one is None or other is None:
         return None  # no words to show for it
-    return replace(link_between(one, other, many=is_many), weak=True)
+    said = f"{one.text} ... {other.text} ({1 - none:.0%} likely, as developers drew such pairs)"
+    return replace(link_between(one, other, many=is_many), weak=True, said=said)
 
 
 def _owner(pair: Pair, counts: DrawnCounts) -> tuple[str, str]:

@@ -158,7 +158,7 @@ def one_per_pair(found: list[tuple[str, Link]]) -> dict[frozenset[str], tuple[st
             by_pair[pair] = (source, link)
         elif known[1].parent != link.parent and not (known[1].many or known[1].weak or link.weak):
             was = known[1]
-            by_pair[pair] = (source, Link(was.parent, was.child, True, False, was.start, was.end))
+            by_pair[pair] = (known[0], Link(was.parent, was.child, True, False, was.start, was.end))
     return by_pair
 
 

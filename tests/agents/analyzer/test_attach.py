@@ -72,8 +72,9 @@ class TestDeciding:
         link = decide(tokens, _pair(), counts=lambda one, other: drawn)
         assert link is not None
         assert (link.parent, link.child, link.many) == ("question", "quiz", True)
+        said = "quizzes ... questions (99% likely, as developers drew such pairs)"
         assert decide(tokens, _pair(), counts=lambda one, other: None) == Link(
-            "quiz", "question", True, False, 6, 9, weak=True
+            "quiz", "question", True, False, 6, 9, weak=True, said=said
         )
 
     def test_the_words_links_are_never_overruled(self, monkeypatch: pytest.MonkeyPatch) -> None:
