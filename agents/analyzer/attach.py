@@ -3,20 +3,21 @@ a small model fitted to how developers drew 1,030 other requests.
 
 The rules of ``agents.analyzer.relations`` propose links a request does not state: other
 requests link the pair, a container holds what its sentence names, a meeting belongs to its
-people, a loose thing is a part of the hub. Each guess alone is right only a third of the time
-or less, and the rules cannot weigh one against another. So every pair of things the words do
-not link is described by a few facts (``FEATURES``): which rule linked it and which way, how
-developers drew the pair for the training requests (each way, many-to-many, apart), how often
-other requests' words link it, whether the two are named in one sentence and how far apart,
-whether either is the hub, a person, a container or a meeting, and how many things the request
-names. A multinomial logistic regression over those facts gives the chances of no link, of
-either one-to-many and of many-to-many; the pair is linked as the likeliest link when the
-chance of any link is above ``THRESHOLD``. A link the request's words state is never overruled.
+people, a loose thing is a part of the hub. The weakest of those guesses (a hub's parts, a
+container's contents) were right a third of the time or less, and the rules cannot weigh one
+against another. So every pair of things the words do not link is described by a few facts
+(``feature_names``): which rule linked it and which way, how developers drew the pair for the
+training requests (each way, many-to-many, apart), how often other requests' words link it,
+whether the two are named in one sentence and how far apart, whether either is the hub, a
+person, a container or a meeting, and how many things the request names. A multinomial logistic
+regression over those facts gives the chances of no link, of either one-to-many and of
+many-to-many; the pair is linked as the likeliest link when the chance of any link is above the
+stored threshold. A link the request's words state is never overruled.
 
 Why a learned model here and rules elsewhere: the question is a weighing of weak evidence, the
 kind of thing rules tuned on 110 requests got wrong on other requests (relation F1 0.47 on the
-development set, 0.29 on the held-out one), and the training labels are enough to fit thirty
-weights, not enough to fit a parser. It is deterministic: the weights are stored in
+development set, 0.29 on the held-out one), and the training labels are enough to weigh thirty
+facts, not enough to fit a parser. It is deterministic: the weights are stored in
 ``link_weights.json``, fitted by ``python -m bench.link_model`` (which says how), and the
 request's own facts are a dot product away.
 """
