@@ -12,9 +12,9 @@ the same training requests (the words' links counted as the analyzer keeps them)
 development and held-out sets play no part; ``python -m bench.domain`` scores the result.
 The weights go to ``agents/analyzer/link_weights.json``.
 
-What the training set cannot rule out: the entity prior (``drawn_entities.json``) is counted
-from the same labels, so the training requests' things are a little better drawn than a new
-request's.
+Each training request's things are drawn with its own labels left out of the entity prior
+too (``extract_domain(..., leave_out=row)``: it is neither its own neighbour nor counted in
+the overall rate, ``agents.analyzer.neighbours``), so they are drawn as a new request's are.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def example(labelled: Labelled, item: dict[str, Any]) -> Example:
         seen.append((names, unstated_pairs(tokens, set(names), hub, by_pair, counts), stated))
         return []
 
-    domain = extract_domain(labelled.text, find)
+    domain = extract_domain(labelled.text, find, leave_out=labelled.row)
     total = len(labelled.relations)
     if not seen or any(entity.generic for entity in domain.entities):
         return Example([], 0, 0, total)

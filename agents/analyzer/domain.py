@@ -20,10 +20,11 @@ The rules, over the parse of ``agents.analyzer.parsing`` (the word patterns they
    another name for the first) and verbs the tagger took for nouns. Attributes (a date, a
    priority, stress *levels*) need more evidence than other nouns, unless counted out
    ("multiple levels": an attribute is not counted).
-4. How often developers drew the word as a thing of its own for 1,030 other requests adds to
-   its evidence (when the request names it in the plural and it is no attribute word) or
-   takes from it (never from a kind of person; ``agents.analyzer.drawn.entity_prior``): the
-   rules read one request, the labels tell which readings hold across many.
+4. How often developers drew the word as a thing of its own for the training requests most
+   like this one adds to its evidence (when the request names it in the plural and it is no
+   attribute word) or takes from it (never from a kind of person;
+   ``agents.analyzer.neighbours``): the rules read one request, the labels tell which
+   readings hold across many.
 5. Two English words for one thing ("photos" and "an image", "folders" and "a directory")
    are one candidate. Candidates at or above ``THRESHOLD`` become entities, at most
    ``MAX_ENTITIES``, in the order the request names them. When none reaches it, the
@@ -37,8 +38,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from agents.analyzer import lexicon, readings
-from agents.analyzer.drawn import entity_prior
 from agents.analyzer.evidence import NOUNS, evidence
+from agents.analyzer.neighbours import Prior, entity_prior
 from agents.analyzer.parsing import Token, categorized, categorizing, children
 from agents.analyzer.vocabulary import ING_NOUNS
 
@@ -232,10 +233,11 @@ def _merge_synonyms(found: dict[str, Candidate]) -> None:
             del found[other.key]
 
 
-def select(found: dict[str, Candidate]) -> list[Candidate]:
-    """The candidates that become entities, in the order the request names them."""
+def select(found: dict[str, Candidate], prior_of: Prior = entity_prior) -> list[Candidate]:
+    """The candidates that become entities, in the order the request names them; ``prior_of``
+    is the evidence the training labels give a noun."""
     for candidate in found.values():
-        prior = entity_prior(candidate.key)
+        prior = prior_of(candidate.key)
         if prior > 0 and (not candidate.plural or candidate.key in lexicon.ATTRIBUTES):
             prior = 0.0  # "our SFTP folder" is one folder; "a score" of a player is its field
         if prior < 0 and candidate.key in lexicon.PERSON_ROLES:

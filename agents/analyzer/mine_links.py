@@ -8,8 +8,9 @@ entities ``domain.select`` picks; a noun modifier such as "event reminders" is t
 count). ``agents.analyzer.usual`` reads the result.
 
 It also counts how the training labels (``tests/data/srdd_domain_training.json``) draw each
-pair of things labelled in one request (``drawn_links.json``) and how often each candidate noun
-is labelled (``drawn_entities.json``), both read by ``agents.analyzer.drawn``.
+pair of things labelled in one request (``drawn_links.json``, read by
+``agents.analyzer.drawn``), and stores each training request's words and which of its
+candidate nouns are labelled (``neighbours.json``, read by ``agents.analyzer.neighbours``).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from agents.analyzer.domain import candidates, select
-from agents.analyzer.drawn import ENTITIES as DRAWN_ENTITIES
 from agents.analyzer.drawn import TABLE as DRAWN_TABLE
+from agents.analyzer.neighbours import NEIGHBOURS
+from agents.analyzer.neighbours import words as words_of
 from agents.analyzer.parsing import parse
 from agents.analyzer.refusals import without_refused
 from agents.analyzer.stated import oriented, stated_links
@@ -111,34 +113,38 @@ def drawn_document(training: Path = TRAINING) -> dict[str, Any]:
     }
 
 
-def mine_entities(requests: Iterable[tuple[str, list[str]]]) -> list[list[Any]]:
-    """[lemma, requests it is a candidate in, of those the requests that label it] for each
-    (text, labelled entities) pair; a label names a lemma by the last word of any alternative."""
-    seen: Counter[str] = Counter()
-    drawn: Counter[str] = Counter()
-    for text, entities in requests:
-        keys = set(candidates(parse(without_refused(text))))
+def mine_neighbours(requests: Iterable[tuple[int, str, list[str]]]) -> list[list[Any]]:
+    """[row, its words, its candidate nouns, of those the labelled ones] for each (SRDD row,
+    text, labelled entities), each list of words one string; a label names a noun by the last
+    word of any alternative."""
+    rows = []
+    for row, text, entities in requests:
+        text = without_refused(text)
+        keys = set(candidates(parse(text)))
         heads = {
             words[-1]
             for entity in entities
             for alternative in entity.split("|")
             if (words := name_words(alternative))
         }
-        seen.update(keys)
-        drawn.update(keys & heads)
-    return [[lemma, seen[lemma], drawn[lemma]] for lemma in sorted(seen)]
+        counted = sorted(words_of(text).elements())
+        drawn = sorted(keys & heads)
+        rows.append([row, " ".join(counted), " ".join(sorted(keys)), " ".join(drawn)])
+    return rows
 
 
-def entities_document(training: Path = TRAINING, srdd: Path = SRDD) -> dict[str, Any]:
-    """The drawn-entities table as it is stored."""
+def neighbours_document(training: Path = TRAINING, srdd: Path = SRDD) -> dict[str, Any]:
+    """The training requests' words and drawn nouns as they are stored."""
     with srdd.open(encoding="utf-8", newline="") as handle:
         texts = [row["Description"] for row in csv.DictReader(handle)]
     requests = json.loads(training.read_text(encoding="utf-8"))["requests"]
     return {
         "source": "tests/data/srdd_domain_training.json over ../shared/data/srdd.csv",
         "requests": len(requests),
-        "columns": ["lemma", "candidate_in", "labelled_in"],
-        "lemmas": mine_entities((texts[item["row"]], item["entities"]) for item in requests),
+        "columns": ["row", "words", "nouns", "drawn"],
+        "rows": mine_neighbours(
+            (item["row"], texts[item["row"]], item["entities"]) for item in requests
+        ),
     }
 
 
@@ -179,9 +185,9 @@ def main() -> int:
     if not args.srdd.is_file():
         parser.exit(1, f"SRDD is not at {args.srdd}; see ../shared/data/README.md\n")
     # The entity prior first: ``domain.select``, which mines the text table below, reads it.
-    entities = entities_document(srdd=args.srdd)
-    DRAWN_ENTITIES.write_text(_one_link_a_line(entities, "lemmas"))
-    print(f"{len(entities['lemmas'])} candidate lemmas -> {DRAWN_ENTITIES}")
+    near = neighbours_document(srdd=args.srdd)
+    NEIGHBOURS.write_text(_one_link_a_line(near, "rows"))
+    print(f"{len(near['rows'])} training requests' words and nouns -> {NEIGHBOURS}")
     drawn = drawn_document()
     DRAWN_TABLE.write_text(_one_link_a_line(drawn, "pairs"))
     print(f"{len(drawn['pairs'])} pairs drawn in {drawn['requests']} requests -> {DRAWN_TABLE}")

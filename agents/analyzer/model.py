@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from agents.analyzer import lexicon
 from agents.analyzer.domain import Candidate, candidates, select
+from agents.analyzer.neighbours import prior_near
 from agents.analyzer.parsing import Token, children, parse
 from agents.analyzer.refusals import without_refused
 from agents.analyzer.relations import find_links
@@ -209,9 +210,10 @@ def _find(tokens: list[Token], names: dict[str, str], hub: str | None) -> list[L
     return find_links(tokens, set(names), hub)
 
 
-def extract_domain(text: str, find: LinkFinder = _find) -> Domain:
+def extract_domain(text: str, find: LinkFinder = _find, leave_out: int | None = None) -> Domain:
     """The entities and relations ``text`` describes (refused sentences are not read);
-    ``find`` links the things (entity key -> name) of the parse."""
+    ``find`` links the things (entity key -> name) of the parse; ``leave_out`` is a training
+    request's SRDD row whose own labels are not read (``agents.analyzer.neighbours``)."""
     text = without_refused(text)
     drafts = explicit_drafts(text)
     optional = optional_field_names(text)
@@ -222,7 +224,8 @@ def extract_domain(text: str, find: LinkFinder = _find) -> Domain:
     ]
     tokens = parse(text)
     taken = _explicit_keys(drafts)
-    chosen = [c for c in select(candidates(tokens)) if c.key not in taken]
+    prior = prior_near(text, leave_out)
+    chosen = [c for c in select(candidates(tokens), prior) if c.key not in taken]
     names = {key: name for key, name in taken.items() if name}
     room = MAX_ENTITIES - len(entities)
     chosen = [c for c in chosen if _pascal(c.name) not in names.values()][: max(0, room)]

@@ -9,15 +9,13 @@ import random
 import pytest
 
 from agents.analyzer import drawn, extract_domain, usual
-from agents.analyzer.drawn import ENTITIES, TABLE, Drawn, drawn_apart, drawn_link
+from agents.analyzer.drawn import TABLE, Drawn, drawn_apart, drawn_link
 from agents.analyzer.mine_links import (
     LABELS,
     SRDD,
     TRAINING,
     drawn_document,
-    entities_document,
     mine_drawn,
-    mine_entities,
 )
 from agents.analyzer.usual import Usual
 from tests.agents.analyzer.proposals import proposals
@@ -147,68 +145,3 @@ class TestTrainingSet:
                 assert parent != child, request["name"]
                 assert {parent, child} <= set(first), request["name"]
                 assert kind in ("1-n", "n-n"), request["name"]
-
-
-class TestEntityPrior:
-    def test_each_candidate_is_counted_with_whether_a_label_ends_with_it(self) -> None:
-        """A candidate noun counts once a request; it is drawn when a labelled name or one of
-        its alternatives ends with it ("TriviaQuiz|Quiz" draws quizzes)."""
-        rows = mine_entities(
-            [
-                ("Players take quizzes and see their scores.", ["TriviaQuiz|Quiz"]),
-                ("Teachers write quizzes and quizzes for classes.", ["Quiz", "SchoolClass"]),
-            ]
-        )
-        assert ["quiz", 2, 2] in rows
-        assert ["class", 1, 1] in rows
-        assert ["score", 1, 0] in rows
-
-    def test_the_stored_table_is_the_training_labels_counted(self) -> None:
-        """``drawn_entities.json`` is what the miner counts today: a change to the labels or
-        to ``domain.candidates`` without re-mining fails here."""
-        if not SRDD.is_file():
-            pytest.skip(f"SRDD is not at {SRDD}; see ../shared/data/README.md")
-        assert json.loads(ENTITIES.read_text(encoding="utf-8")) == entities_document()
-
-    def test_a_word_developers_always_drew_becomes_an_entity(
-        self, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        """Recipes people only talk about have too little evidence of their own; developers
-        drew recipes in all 20 requests that named them, so they are an entity, and not
-        without the table, for one recipe ("my recipe"), or for an attribute ("ratings")."""
-        text = "Members create meal plans and talk about recipes."
-
-        def entities(text: str) -> list[str]:
-            return [entity.name for entity in extract_domain(text).entities]
-
-        monkeypatch.setattr(drawn, "_entities", dict)
-        assert "Recipe" not in entities(text)
-        monkeypatch.setattr(drawn, "_entities", lambda: {"recipe": (20, 20), "rating": (20, 20)})
-        assert drawn.entity_prior("recipe") == pytest.approx(5.0 * (21 / 22 - 0.5))
-        assert "Recipe" in entities(text)
-        assert "Recipe" not in entities("Members create meal plans and talk about my recipe.")
-        assert "Rating" not in entities("Members create meal plans and talk about ratings.")
-
-    def test_a_word_developers_never_drew_loses_its_evidence(
-        self, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        """Bookings guests see are an entity until developers never drew bookings (seen five
-        times, drawn none); a word seen fewer than five times is left as the rules read it."""
-        text = "A hotel app where guests see bookings."
-        monkeypatch.setattr(drawn, "_entities", dict)
-        assert "Booking" in [e.name for e in extract_domain(text).entities]
-        monkeypatch.setattr(drawn, "_entities", lambda: {"booking": (5, 0), "room": (4, 0)})
-        assert drawn.entity_prior("room") == 0.0
-        assert "Booking" not in [e.name for e in extract_domain(text).entities]
-
-    def test_people_are_left_as_the_request_reads_them(
-        self, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        """Developers seldom drew learners (most requests' learners are just its users), but
-        a request that tells learners and tutors apart keeps both: a prior never takes from a
-        kind of person (``agents.analyzer.evidence`` weighs people by the request itself)."""
-        text = "Tutors teach learners in sessions."
-        monkeypatch.setattr(drawn, "_entities", lambda: {"learner": (12, 2)})
-        assert drawn.entity_prior("learner") < -1
-        names = [entity.name for entity in extract_domain(text).entities]
-        assert {"Learner", "Tutor"} <= set(names)
