@@ -91,6 +91,8 @@ def attributes(tokens: list[Token], keys: set[str]) -> dict[str, list[str]]:
             owner = before.lemma if before.lemma in keys else None
         elif of := next((t for t in children(tokens, token) if t.lower == "of"), None):
             owner = next((t.lemma for t in children(tokens, of) if t.lemma in keys), None)
+        elif (holder := _had_by(tokens, token, keys)) is not None:
+            owner = holder
         elif _setting_object(tokens, token) or head.lemma in keys:
             owner = _nearest_entity(tokens, token.index, keys)
         if owner:
@@ -98,11 +100,25 @@ def attributes(tokens: list[Token], keys: set[str]) -> dict[str, list[str]]:
     return found
 
 
+def _first_conjunct(tokens: list[Token], token: Token) -> Token:
+    """The first of a list ("a score and a level": the score)."""
+    while token.dep == "conj" and token.head != token.index:
+        token = tokens[token.head]
+    return token
+
+
 def _setting_object(tokens: list[Token], token: Token) -> bool:
-    role = token
-    while role.dep == "conj" and role.head != role.index:
-        role = tokens[role.head]
+    role = _first_conjunct(tokens, token)
     return role.dep == "dobj" and tokens[role.head].lemma in _SETTING_VERBS
+
+
+def _had_by(tokens: list[Token], token: Token, keys: set[str]) -> str | None:
+    """The entity that has ``token`` ("players have a score and a level"), if one does."""
+    role = _first_conjunct(tokens, token)
+    verb = tokens[role.head]
+    if role.dep != "dobj" or verb.lemma != "have":
+        return None
+    return next((t.lemma for t in children(tokens, verb, "nsubj") if t.lemma in keys), None)
 
 
 def _choices(text: str) -> dict[str, list[str]]:

@@ -210,9 +210,20 @@ class TestEntityPhrases:
             "The app lets users and players manage the system with a dashboard and settings. "
             "Players have a score and a level."
         )
-        assert [e.name for e in extract_entities(text)] == ["Player"]
+        assert [(e.name, [f.name for f in e.fields]) for e in extract_entities(text)] == [
+            ("Player", ["name", "score", "level"])
+        ]
         generic = "The app lets users manage the system with a dashboard and settings."
         assert [e.name for e in extract_entities(generic)] == ["Item"]
+
+    def test_what_people_have_are_their_fields(self) -> None:
+        """People named by their kind are no drafts of their own ("players have ..." could
+        be any game's users), but once the request manages them, what they have are their
+        fields, as for any other thing."""
+        text = "Coaches manage players. Players have a score and a level."
+        fields = {e.name: [f.name for f in e.fields] for e in extract_entities(text)}
+        assert {"score", "level"} <= set(fields["Player"])
+        assert not {"score", "level"} & set(fields["Coach"])
 
     def test_a_field_named_twice_appears_once(self) -> None:
         """Field names are unique per entity whatever the text repeats."""
