@@ -9,7 +9,9 @@ graph comes from grimp, which reads the source without importing it.
 from __future__ import annotations
 
 import ast
+import fnmatch
 import graphlib
+import tomllib
 from pathlib import Path
 
 import grimp
@@ -167,3 +169,25 @@ class TestSize:
                     ):
                         long.append(f"{relative}:{node.name} ({length} lines)")
         assert long == []
+
+
+class TestPackaging:
+    def test_every_data_file_of_a_package_is_installed_with_it(self) -> None:
+        """A file a module reads beside itself (weights, tables, prompts, scripts) is listed in
+        ``[tool.setuptools.package-data]``: an editable install and the image's source tree
+        would not notice one missing, a plain ``pip install`` would."""
+        config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+        listed = config["tool"]["setuptools"]["package-data"]
+        missing = [
+            path.relative_to(ROOT).as_posix()
+            for package in _BELOW_UI | {"ui"}
+            for path in sorted((ROOT / package).rglob("*"))
+            if path.is_file()
+            and path.suffix not in (".py", ".pyc")
+            and "__pycache__" not in path.parts
+            and not any(
+                fnmatch.fnmatch(path.relative_to(ROOT / package).as_posix(), pattern)
+                for pattern in listed.get(package, [])
+            )
+        ]
+        assert missing == []
