@@ -33,7 +33,7 @@ from agents.analyzer.drawn import Drawn, drawn_counts
 from agents.analyzer.mine_links import mine_drawn
 from agents.analyzer.model import extract_domain
 from agents.analyzer.parsing import Token
-from agents.analyzer.relations import one_per_pair, proposed, unstated_pairs
+from agents.analyzer.relations import as_drawn, one_per_pair, proposed, unstated_pairs
 from agents.analyzer.stated import Link
 from bench.domain import _matched_relations, pair_entities
 from bench.labelled_sets import Labelled, load_training
@@ -87,7 +87,7 @@ def example(labelled: Labelled, item: dict[str, Any]) -> Example:
 
     def find(tokens: list[Token], names: dict[str, str], hub: str | None) -> list[Link]:
         by_pair = one_per_pair(proposed(tokens, set(names), hub))
-        stated = [link for source, link in by_pair.values() if source == "stated"]
+        stated = [as_drawn(link, counts) for source, link in by_pair.values() if source == "stated"]
         seen.append((names, unstated_pairs(tokens, set(names), hub, by_pair, counts), stated))
         return []
 

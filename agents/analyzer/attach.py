@@ -12,7 +12,8 @@ whether the two are named in one sentence and how far apart, whether either is t
 person, a container or a meeting, and how many things the request names. A multinomial logistic
 regression over those facts gives the chances of no link, of either one-to-many and of
 many-to-many; the pair is linked as the likeliest link when the chance of any link is above the
-stored threshold. A link the request's words state is never overruled.
+stored threshold. A link the request's words state is never dropped (``relations.as_drawn``
+may only turn it round).
 
 Why a learned model here and rules elsewhere: the question is a weighing of weak evidence, the
 kind of thing rules tuned on 110 requests got wrong on other requests (relation F1 0.47 on the

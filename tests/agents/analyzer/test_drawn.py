@@ -17,6 +17,8 @@ from agents.analyzer.mine_links import (
     drawn_document,
     mine_drawn,
 )
+from agents.analyzer.relations import as_drawn
+from agents.analyzer.stated import Link
 from agents.analyzer.usual import Usual
 from tests.agents.analyzer.proposals import proposals
 
@@ -115,6 +117,37 @@ class TestDrawnLinks:
         _drawn(monkeypatch, Drawn("list", "reminder", 0, 0, 0, 0, 1))
         assert drawn_apart("reminder", "list")
         assert ("ShoppingList", "one_to_many", "Reminder") not in proposals(text)
+
+    def test_a_stated_link_runs_the_way_developers_drew_the_pair_more_often(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "Race tracks" reads as races having tracks. Drawn the other way round more often
+        than the words' way, the track has the races; as often, the words stand; the words'
+        evidence stays either way."""
+        text = "A racing game where players build race tracks and compete in races."
+        _no_usual(monkeypatch)
+        _drawn(monkeypatch)
+        assert _links(text) == {("Race", "one_to_many", "Track", "race tracks")}
+        _drawn(monkeypatch, Drawn("race", "track", 1, 2, 0, 0, 0))
+        assert _links(text) == {("Track", "one_to_many", "Race", "race tracks")}
+        _drawn(monkeypatch, Drawn("race", "track", 2, 2, 0, 0, 0))
+        assert _links(text) == {("Race", "one_to_many", "Track", "race tracks")}
+        _drawn(monkeypatch, Drawn("race", "track", 1, 0, 0, 2, 0))
+        assert _links(text) == {("Track", "many_to_many", "Race", "race tracks")}
+
+    def test_a_stated_many_to_many_is_owned_by_the_side_that_picked_more_often(self) -> None:
+        """The words say chords pick their progressions; developers drew progressions picking
+        chords more often. A pair never drawn keeps the words' link as it is."""
+        words = Link("chord", "progression", True, False, 3, 4)
+        counts = {("chord", "progression"): Drawn("chord", "progression", 0, 0, 1, 3, 0)}
+        turned = as_drawn(words, lambda one, other: counts.get(tuple(sorted((one, other)))))
+        assert (turned.parent, turned.child, turned.many) == ("progression", "chord", True)
+        assert (turned.start, turned.end) == (3, 4)
+        assert as_drawn(words, lambda one, other: None) == words
+
+
+def _links(text: str) -> set[tuple[str, str, str, str]]:
+    return {(r.parent, r.kind, r.child, r.evidence) for r in extract_domain(text).relations}
 
 
 class TestTrainingSet:
