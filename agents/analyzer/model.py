@@ -175,6 +175,9 @@ def _relation(link: Link, names: dict[str, str], tokens: list[Token]) -> Relatio
         words = " ".join(t.text for t in tokens[link.start : link.end + 1])
     else:  # an implied link: the two mentions, not the sentences between them
         words = f"{tokens[link.start].text} ... {tokens[link.end].text}"
+    if link.drawn_as:
+        turned = f" (turned as drawn for {link.drawn_as} other requests)"
+        words = words[: 120 - len(turned)] + turned
     return Relation(
         kind="many_to_many" if link.many else "one_to_many",
         parent=names[link.parent],

@@ -188,7 +188,9 @@ def as_drawn(link: Link, counts: DrawnCounts = drawn_counts) -> Link:
         return link
     turned = best == "had" or (best == "many" and picked > picks)
     parent, child = (link.child, link.parent) if turned else (link.parent, link.child)
-    return replace(link, parent=parent, child=child, many=best == "many", cascade=False)
+    many = best == "many"
+    requests = (picked if turned else picks) if many else ways[best]
+    return replace(link, parent=parent, child=child, many=many, cascade=False, drawn_as=requests)
 
 
 def find_links(
@@ -203,7 +205,7 @@ def find_links(
     drawn = [
         link
         for pair in unstated_pairs(tokens, keys, hub, by_pair, counts)
-        if (link := decide(tokens, pair)) is not None
+        if (link := decide(tokens, pair, counts)) is not None
     ]
     return [*stated, *sorted(drawn, key=lambda link: (link.start, link.end))][:MAX_RELATIONS]
 

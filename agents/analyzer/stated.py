@@ -49,6 +49,9 @@ class Link:
     # The evidence when it is not a span of the parse: the request's words, or where a link
     # taken from other requests comes from (``relations._usually_linked``).
     said: str = ""
+    # Turned from the words' way round to the way developers drew the pair in this many other
+    # requests (``relations.as_drawn``).
+    drawn_as: int = 0
 
 
 def _with_conjuncts(tokens: list[Token], token: Token) -> list[Token]:

@@ -122,18 +122,19 @@ class TestDrawnLinks:
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """ "Race tracks" reads as races having tracks. Drawn the other way round more often
-        than the words' way, the track has the races; as often, the words stand; the words'
-        evidence stays either way."""
+        than the words' way, the track has the races; as often, the words stand. The words
+        stay the evidence, saying when they were turned."""
         text = "A racing game where players build race tracks and compete in races."
         _no_usual(monkeypatch)
         _drawn(monkeypatch)
         assert _links(text) == {("Race", "one_to_many", "Track", "race tracks")}
         _drawn(monkeypatch, Drawn("race", "track", 1, 2, 0, 0, 0))
-        assert _links(text) == {("Track", "one_to_many", "Race", "race tracks")}
+        turned = "race tracks (turned as drawn for 2 other requests)"
+        assert _links(text) == {("Track", "one_to_many", "Race", turned)}
         _drawn(monkeypatch, Drawn("race", "track", 2, 2, 0, 0, 0))
         assert _links(text) == {("Race", "one_to_many", "Track", "race tracks")}
         _drawn(monkeypatch, Drawn("race", "track", 1, 0, 0, 2, 0))
-        assert _links(text) == {("Track", "many_to_many", "Race", "race tracks")}
+        assert _links(text) == {("Track", "many_to_many", "Race", turned)}
 
     def test_a_stated_many_to_many_is_owned_by_the_side_that_picked_more_often(self) -> None:
         """The words say chords pick their progressions; developers drew progressions picking
