@@ -35,8 +35,8 @@ from agents.analyzer.model import extract_domain
 from agents.analyzer.parsing import Token
 from agents.analyzer.relations import as_drawn, one_per_pair, proposed, unstated_pairs
 from agents.analyzer.stated import Link
-from bench.domain import _matched_relations, pair_entities
 from bench.labelled_sets import Labelled, load_training
+from bench.scoring import matched_relations, pair_entities
 
 L2, STEPS, RATE = 1.0, 3000, 0.5
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4)
@@ -103,7 +103,7 @@ def example(labelled: Labelled, item: dict[str, Any]) -> Example:
         for link in stated
         if names[link.parent] in matched and names[link.child] in matched
     ]
-    right = _matched_relations(renamed, labelled.relations, True)
+    right = matched_relations(renamed, labelled.relations, True)
     answers = [(pair, _answer(pair, names, matched, labelled)) for pair in pairs]
     return Example(answers, right, len(stated), total)
 

@@ -233,9 +233,10 @@ def _merge_synonyms(found: dict[str, Candidate]) -> None:
             del found[other.key]
 
 
-def select(found: dict[str, Candidate], prior_of: Prior = entity_prior) -> list[Candidate]:
-    """The candidates that become entities, in the order the request names them; ``prior_of``
-    is the evidence the training labels give a noun."""
+def settle(found: dict[str, Candidate], prior_of: Prior = entity_prior) -> list[Candidate]:
+    """Every candidate with its final evidence and name, in the order the request names them:
+    ``prior_of`` (the evidence the training labels give a noun) added, modifiers that are
+    candidates of their own dropped from names, synonyms merged."""
     for candidate in found.values():
         prior = prior_of(candidate.key)
         if prior > 0 and (not candidate.plural or candidate.key in lexicon.ATTRIBUTES):
@@ -245,7 +246,12 @@ def select(found: dict[str, Candidate], prior_of: Prior = entity_prior) -> list[
         candidate.best = max(0.0, candidate.best + prior)
     _plain_names(found)
     _merge_synonyms(found)
-    ranked = sorted(found.values(), key=lambda c: (-c.score, c.first))
+    return sorted(found.values(), key=lambda c: c.first)
+
+
+def select(found: dict[str, Candidate], prior_of: Prior = entity_prior) -> list[Candidate]:
+    """The candidates that become entities, in the order the request names them."""
+    ranked = sorted(settle(found, prior_of), key=lambda c: (-c.score, c.first))
     chosen = [c for c in ranked if c.score >= THRESHOLD][:MAX_ENTITIES]
     if not chosen and ranked and ranked[0].score >= STAND_IN_THRESHOLD:
         chosen = ranked[:1]

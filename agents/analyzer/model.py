@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from agents.analyzer import lexicon
 from agents.analyzer.domain import Candidate, candidates, select
-from agents.analyzer.neighbours import prior_near
+from agents.analyzer.neighbours import Prior, prior_near
 from agents.analyzer.parsing import Token, children, parse
 from agents.analyzer.refusals import without_refused
 from agents.analyzer.relations import find_links
@@ -36,6 +36,7 @@ from core.naming import field_identifier, singular
 
 MAX_ENTITIES = 10
 LinkFinder = Callable[[list[Token], dict[str, str], str | None], list[Link]]
+Chooser = Callable[[dict[str, Candidate], Prior], list[Candidate]]
 _SETTING_VERBS = lexicon.words(
     "set add input enter specify assign adjust update choose select define record log track "
     "give include store edit change mark"
@@ -229,10 +230,14 @@ def _find(tokens: list[Token], names: dict[str, str], hub: str | None) -> list[L
     return find_links(tokens, set(names), hub)
 
 
-def extract_domain(text: str, find: LinkFinder = _find, leave_out: int | None = None) -> Domain:
+def extract_domain(
+    text: str, find: LinkFinder = _find, leave_out: int | None = None, choose: Chooser = select
+) -> Domain:
     """The entities and relations ``text`` describes (refused sentences are not read);
     ``find`` links the things (entity key -> name) of the parse; ``leave_out`` is a training
-    request's SRDD row whose own labels are not read (``agents.analyzer.neighbours``)."""
+    request's SRDD row whose own labels are not read (``agents.analyzer.neighbours``);
+    ``choose`` picks the parse's candidates that become entities (``bench.domain`` measures
+    the links with the labels' choice)."""
     text = without_refused(text)
     drafts = explicit_drafts(text)
     optional = optional_field_names(text)
@@ -244,7 +249,7 @@ def extract_domain(text: str, find: LinkFinder = _find, leave_out: int | None = 
     tokens = parse(text)
     taken = _explicit_keys(drafts)
     prior = prior_near(text, leave_out)
-    chosen = [c for c in select(candidates(tokens), prior) if c.key not in taken]
+    chosen = [c for c in choose(candidates(tokens), prior) if c.key not in taken]
     names = {key: name for key, name in taken.items() if name}
     room = MAX_ENTITIES - len(entities)
     chosen = [c for c in chosen if _pascal(c.name) not in names.values()][: max(0, room)]

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from agents.analyzer import analyze
+from agents.analyzer.model import extract_domain
 from agents.llm import BackendSpec
-from bench.domain import GOALS, Scores, agreement, evaluate, pair_entities
+from bench.domain import GOALS, with_labelled_entities
 from bench.labelled_sets import (
     DEVELOPMENT,
     HELD_OUT,
@@ -28,6 +29,7 @@ from bench.labelled_sets import (
     load_training,
     second_labeller,
 )
+from bench.scoring import Scores, agreement, evaluate, pair_entities
 from core.contracts import AnalysisResult, PipelineRequest, slugify
 
 # Today's figures, a little below: a change that loses ground fails here.
@@ -148,6 +150,18 @@ class TestMatching:
         labels = [["Workout", "ExerciseSession"], ["Plan"], ["Profile"]]
         pairs = pair_entities(["WorkoutPlans", "ExerciseSession", "User", "Tag"], labels)
         assert pairs == {"ExerciseSession": "Workout", "WorkoutPlans": "Plan", "User": "Profile"}
+
+    def test_the_labels_entities_leave_only_the_links_to_score(self) -> None:
+        """With the entities chosen as the labels choose them, the things the analyzer would
+        add (comments, files) and their links are gone, and the links between the labelled
+        things are drawn as usual: what ``bench.domain`` reports as ``with_labelled_entities``."""
+        text = "Manage projects and their tasks, add comments to tasks and upload files."
+        drawn = extract_domain(text)
+        assert {"Comment", "File"} <= {entity.name for entity in drawn.entities}
+        request = Labelled(0, "Tasks", text, [["Project"], ["Task"]], [("Project", "1-n", "Task")])
+        figures = with_labelled_entities([request]).figures()
+        assert figures["entities"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+        assert figures["relations"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
 
 
 class TestGoals:
