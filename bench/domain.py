@@ -60,13 +60,9 @@ def with_labelled_entities(labelled: list[Labelled]) -> Scores:
     from agents.analyzer.model import extract_domain
 
     scores = Scores()
-    kinds = {"one_to_many": "1-n", "many_to_many": "n-n"}
     for request in labelled:
         domain = extract_domain(request.text, choose=_labels_choice(request.entities))
-        generic = any(entity.generic for entity in domain.entities)
-        relations = [(r.parent, kinds[r.kind], r.child) for r in domain.relations]
-        names = [] if generic else [entity.name for entity in domain.entities]
-        scores.add(request, Predicted(names, generic, relations))
+        scores.add(request, Predicted.of(domain))
     return scores
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.labelled_sets import SECOND, Labelled, Relabelling
 from core.contracts import AnalysisResult
 from core.naming import name_words
+
+if TYPE_CHECKING:
+    from agents.analyzer.model import Domain
 
 # The one synonym group used for every request (rule 3 of the guideline).
 PROFILE_SYNONYMS = frozenset({("profile",), ("user",), ("account",), ("user", "profile")})
@@ -30,7 +33,8 @@ class Predicted:
     relations: list[tuple[str, str, str]]
 
     @classmethod
-    def of(cls, plan: AnalysisResult) -> Predicted:
+    def of(cls, plan: AnalysisResult | Domain) -> Predicted:
+        """What a plan, or the domain model ``extract_domain`` drew, says."""
         kinds = {"one_to_many": "1-n", "many_to_many": "n-n"}
         generic = any(entity.generic for entity in plan.entities)
         return cls(
