@@ -108,18 +108,18 @@ def example(labelled: Labelled, item: dict[str, Any]) -> Example:
     return Example(answers, right, len(stated), total)
 
 
-def fit(features: np.ndarray, answers: np.ndarray) -> np.ndarray:
+def fit(features: np.ndarray, answers: np.ndarray, classes: int = len(CLASSES)) -> np.ndarray:
     """Softmax regression weights (features x classes) by full-batch gradient descent."""
-    weights = np.zeros((features.shape[1], len(CLASSES)))
-    wanted = np.eye(len(CLASSES))[answers]
+    weights = np.zeros((features.shape[1], classes))
+    wanted = np.eye(classes)[answers]
     for _ in range(STEPS):
-        chances = _softmax(features @ weights)
+        chances = softmax(features @ weights)
         gradient = features.T @ (chances - wanted) + L2 * weights
         weights -= RATE * gradient / len(features)
     return weights
 
 
-def _softmax(scores: np.ndarray) -> np.ndarray:
+def softmax(scores: np.ndarray) -> np.ndarray:
     scores = np.exp(scores - scores.max(axis=1, keepdims=True))
     return scores / scores.sum(axis=1, keepdims=True)
 
@@ -149,7 +149,7 @@ def fitted() -> dict[str, Any]:
     features = np.array([[pair.features.get(name, 0.0) for name in names] for pair, _ in rows])
     answers = np.array([answer for _, answer in rows], dtype=int)
     weights = fit(features, answers)
-    chances = _softmax(features @ weights)
+    chances = softmax(features @ weights)
     scores = {str(t): round(relation_f1(examples, chances, t), 4) for t in THRESHOLDS}
     threshold = max(THRESHOLDS, key=lambda t: scores[str(t)])
     return {

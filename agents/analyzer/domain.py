@@ -26,10 +26,12 @@ The rules, over the parse of ``agents.analyzer.parsing`` (the word patterns they
    ``agents.analyzer.neighbours``): the rules read one request, the labels tell which
    readings hold across many.
 5. Two English words for one thing ("photos" and "an image", "folders" and "a directory")
-   are one candidate. Candidates at or above ``THRESHOLD`` become entities, at most
-   ``MAX_ENTITIES``, in the order the request names them. When none reaches it, the
-   best-evidenced noun stands in; only a request with no usable noun at all gets the generic
-   entity, and the plan says so.
+   are one candidate. The rules' choice (``select``): candidates at or above ``THRESHOLD``
+   become entities, at most ``MAX_ENTITIES``, in the order the request names them. When none
+   reaches it, the best-evidenced noun stands in; only a request with no usable noun at all
+   gets the generic entity, and the plan says so. A request that gives no thing fields of its
+   own is chosen for instead by a model fitted to the training labels over the same evidence
+   (``agents.analyzer.entity_model``, which says why), with the same stand-in.
 """
 
 from __future__ import annotations
@@ -233,17 +235,23 @@ def _merge_synonyms(found: dict[str, Candidate]) -> None:
             del found[other.key]
 
 
+def prior_for(candidate: Candidate, prior_of: Prior) -> float:
+    """The evidence the training labels give the candidate, where the request's words let it
+    count."""
+    prior = prior_of(candidate.key)
+    if prior > 0 and (not candidate.plural or candidate.key in lexicon.ATTRIBUTES):
+        return 0.0  # "our SFTP folder" is one folder; "a score" of a player is its field
+    if prior < 0 and candidate.key in lexicon.PERSON_ROLES:
+        return 0.0  # whether people are records is the request's to say (``evidence``)
+    return prior
+
+
 def settle(found: dict[str, Candidate], prior_of: Prior = entity_prior) -> list[Candidate]:
     """Every candidate with its final evidence and name, in the order the request names them:
     ``prior_of`` (the evidence the training labels give a noun) added, modifiers that are
     candidates of their own dropped from names, synonyms merged."""
     for candidate in found.values():
-        prior = prior_of(candidate.key)
-        if prior > 0 and (not candidate.plural or candidate.key in lexicon.ATTRIBUTES):
-            prior = 0.0  # "our SFTP folder" is one folder; "a score" of a player is its field
-        if prior < 0 and candidate.key in lexicon.PERSON_ROLES:
-            prior = 0.0  # whether people are records is the request's to say (``evidence``)
-        candidate.best = max(0.0, candidate.best + prior)
+        candidate.best = max(0.0, candidate.best + prior_for(candidate, prior_of))
     _plain_names(found)
     _merge_synonyms(found)
     return sorted(found.values(), key=lambda c: c.first)

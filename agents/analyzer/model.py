@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from agents.analyzer import lexicon
 from agents.analyzer.domain import Candidate, candidates, select
+from agents.analyzer.entity_model import choose as weigh
 from agents.analyzer.neighbours import Prior, prior_near
 from agents.analyzer.parsing import Token, children, parse
 from agents.analyzer.refusals import without_refused
@@ -231,13 +232,16 @@ def _find(tokens: list[Token], names: dict[str, str], hub: str | None) -> list[L
 
 
 def extract_domain(
-    text: str, find: LinkFinder = _find, leave_out: int | None = None, choose: Chooser = select
+    text: str, find: LinkFinder = _find, leave_out: int | None = None, choose: Chooser | None = None
 ) -> Domain:
     """The entities and relations ``text`` describes (refused sentences are not read);
     ``find`` links the things (entity key -> name) of the parse; ``leave_out`` is a training
     request's SRDD row whose own labels are not read (``agents.analyzer.neighbours``);
     ``choose`` picks the parse's candidates that become entities (``bench.domain`` measures
-    the links with the labels' choice)."""
+    the links with the labels' choice). By default the fitted model picks them
+    (``agents.analyzer.entity_model``), unless the request gives some things fields of its own:
+    it then says what its records are, and the rules (``domain.select``) read it; no labelled
+    request is written that way, so the model never learnt from one."""
     text = without_refused(text)
     drafts = explicit_drafts(text)
     optional = optional_field_names(text)
@@ -249,11 +253,15 @@ def extract_domain(
     tokens = parse(text)
     taken = _explicit_keys(drafts)
     prior = prior_near(text, leave_out)
+    choose = choose or (select if drafts else weigh)
     chosen = [c for c in choose(candidates(tokens), prior) if c.key not in taken]
     names = {key: name for key, name in taken.items() if name}
     room = MAX_ENTITIES - len(entities)
     chosen = [c for c in chosen if _pascal(c.name) not in names.values()][: max(0, room)]
     found = attributes(tokens, {c.key for c in chosen})
+    # "Players have a score": one of a thing the request gives another as its field is a field.
+    given = {name for key, named in found.items() for name in named if name != key}
+    chosen = [c for c in chosen if c.plural or c.key not in given]
     for candidate in chosen:
         names[candidate.key] = _pascal(candidate.name)
         fields = _fields(candidate.key, found[candidate.key], choices)

@@ -33,7 +33,7 @@ from bench.scoring import Scores, agreement, evaluate, pair_entities
 from core.contracts import AnalysisResult, PipelineRequest, slugify
 
 # Today's figures, a little below: a change that loses ground fails here.
-FLOORS = {"entity_f1": 0.8, "relation_f1": 0.48}
+FLOORS = {"entity_f1": 0.8, "relation_f1": 0.5}
 
 
 def _training() -> list[Labelled]:
@@ -181,7 +181,7 @@ class TestGoals:
         """Entity F1 is at least 0.8."""
         assert scores.figures()["entities"]["f1"] >= GOALS["entity_f1"]
 
-    @pytest.mark.xfail(strict=True, reason="measured relation F1 0.49 is below the goal of 0.6")
+    @pytest.mark.xfail(strict=True, reason="measured relation F1 0.51 is below the goal of 0.6")
     def test_relation_f1_reaches_the_goal(self, scores: Scores) -> None:
         """Relation F1 (ends, kind and owning side) is at least 0.6."""
         assert scores.figures()["relations"]["f1"] >= GOALS["relation_f1"]

@@ -8,7 +8,9 @@ from collections import Counter
 import pytest
 
 from agents.analyzer import extract_domain, neighbours
+from agents.analyzer.domain import select
 from agents.analyzer.mine_links import SRDD, mine_neighbours, neighbours_document
+from agents.analyzer.model import Chooser
 from agents.analyzer.neighbours import (
     NEIGHBOURS,
     Request,
@@ -32,8 +34,8 @@ def _stored(monkeypatch: pytest.MonkeyPatch, *requests: Request) -> None:
     monkeypatch.setattr(neighbours, "_index", lambda: index)
 
 
-def _entities(text: str) -> list[str]:
-    return [entity.name for entity in extract_domain(text).entities]
+def _entities(text: str, choose: Chooser | None = None) -> list[str]:
+    return [entity.name for entity in extract_domain(text, choose=choose).entities]
 
 
 class TestMining:
@@ -122,17 +124,26 @@ class TestSelection:
     def test_a_word_developers_always_drew_becomes_an_entity(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """Recipes people only talk about have too little evidence of their own; developers
-        drew recipes in all 20 requests like this one, so they are an entity, and not without
-        those requests, for one recipe ("my recipe"), or for an attribute ("ratings")."""
+        """Recipes people only talk about have too little evidence of their own for the rules
+        (``domain.select``); developers drew recipes in all 20 requests like this one, so they
+        are an entity, and not without those requests, for one recipe ("my recipe"), or for an
+        attribute ("ratings"). The fitted model reads the same prior and keeps them too."""
         text = "Members create meal plans and talk about recipes."
         _stored(monkeypatch)
-        assert "Recipe" not in _entities(text)
+        assert "Recipe" not in _entities(text, select)
         words = "members meal plans talk recipes ratings"
         _stored(monkeypatch, *_requests(0, 20, words, "recipe rating", "recipe rating"))
+        assert "Recipe" in _entities(text, select)
         assert "Recipe" in _entities(text)
-        assert "Recipe" not in _entities("Members create meal plans and talk about my recipe.")
-        assert "Rating" not in _entities("Members create meal plans and talk about ratings.")
+        _stored(monkeypatch, *_requests(0, 20, words, "recipe rating", ""))
+        assert "Recipe" not in _entities(text)  # nobody drew them: the model drops them too
+        _stored(monkeypatch, *_requests(0, 20, words, "recipe rating", "recipe rating"))
+        assert "Recipe" not in _entities(
+            "Members create meal plans and talk about my recipe.", select
+        )
+        assert "Rating" not in _entities(
+            "Members create meal plans and talk about ratings.", select
+        )
 
     def test_a_word_developers_never_drew_loses_its_evidence(
         self, monkeypatch: pytest.MonkeyPatch
