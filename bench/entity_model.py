@@ -16,9 +16,6 @@ weights, unstandardised, go to ``agents/analyzer/entity_weights.json``. Fit this
 
 from __future__ import annotations
 
-import argparse
-import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,7 +25,7 @@ from agents.analyzer.entity_model import FEATURES, WEIGHTS, described
 from agents.analyzer.model import extract_domain
 from agents.analyzer.neighbours import Prior
 from bench.labelled_sets import Labelled, load_training
-from bench.link_model import L2, STEPS, fit, softmax
+from bench.link_model import L2, STEPS, fit, softmax, store
 from bench.scoring import pair_entities
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
@@ -84,13 +81,7 @@ def fitted() -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=WEIGHTS)
-    args = parser.parse_args()
-    document = fitted()
-    args.out.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps(document["training_entity_f1_by_threshold"]), document["threshold"])
-    return 0
+    return store(fitted, WEIGHTS, __doc__.splitlines()[0], "training_entity_f1_by_threshold")
 
 
 if __name__ == "__main__":

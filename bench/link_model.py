@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,14 +166,20 @@ def fitted() -> dict[str, Any]:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=WEIGHTS)
+def store(fit_document: Callable[[], dict[str, Any]], out: Path, about: str, scores: str) -> int:
+    """The command line of a fitting script: fit, write the document to ``--out`` (default
+    ``out``), print its training scores and threshold."""
+    parser = argparse.ArgumentParser(description=about)
+    parser.add_argument("--out", type=Path, default=out)
     args = parser.parse_args()
-    document = fitted()
+    document = fit_document()
     args.out.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps(document["training_relation_f1_by_threshold"]), document["threshold"])
+    print(json.dumps(document[scores]), document["threshold"])
     return 0
+
+
+def main() -> int:
+    return store(fitted, WEIGHTS, __doc__.splitlines()[0], "training_relation_f1_by_threshold")
 
 
 if __name__ == "__main__":
