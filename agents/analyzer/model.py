@@ -115,9 +115,14 @@ def _setting_object(tokens: list[Token], token: Token) -> bool:
 
 
 def _had_by(tokens: list[Token], token: Token, keys: set[str]) -> str | None:
-    """The entity that has ``token`` ("players have a score and a level"), if one does."""
+    """The entity that has ``token`` ("players have a score and a level", "create lists with a
+    name and a colour"), if one does."""
     role = _first_conjunct(tokens, token)
     verb = tokens[role.head]
+    if role.dep == "pobj" and verb.lower == "with":
+        held = tokens[verb.head]
+        objects = [held, *children(tokens, held, "dobj")]  # "with" hangs on the thing or its verb
+        return next((t.lemma for t in objects if t.lemma in keys and t.index < verb.index), None)
     if role.dep != "dobj" or verb.lemma != "have":
         return None
     return next((t.lemma for t in children(tokens, verb, "nsubj") if t.lemma in keys), None)

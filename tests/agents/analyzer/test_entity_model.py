@@ -61,6 +61,12 @@ class TestChoice:
         assert "Score" not in names
         assert "Player" in names
 
+    def test_what_a_thing_is_created_with_is_its_field(self) -> None:
+        """ "Create lists with a name and a colour": the colour is the list's field."""
+        domain = extract_domain("Users create lists with a name and a colour.")
+        assert [entity.name for entity in domain.entities] == ["List"]
+        assert [field.name for field in domain.entities[0].fields] == ["name", "colour"]
+
 
 class TestFit:
     def test_the_stored_weights_are_todays_fit(self) -> None:
