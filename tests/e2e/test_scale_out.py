@@ -128,10 +128,12 @@ class TestConcurrentRuns:
             for name in ("worker-east", "worker-west"):
                 stop_worker(cluster.settings, name=name)
         assert len(workers) == 2
-        states = {run.name: run.state.name if run.state else None for run in runs.values()}
-        assert all(run.state and run.state.type == StateType.COMPLETED for run in runs.values()), (
-            states
-        )
+        unfinished = {  # a crash says why (its state message) and where (the workers' logs)
+            run.name: f"{run.state.name}: {run.state.message}" if run.state else None
+            for run in runs.values()
+            if not (run.state and run.state.type == StateType.COMPLETED)
+        }
+        assert not unfinished, (unfinished, _log_tails(cluster.settings.data_home))
         logs = {
             name: (cluster.settings.data_home / f"{name}.log").read_text(errors="replace")
             for name in ("worker-east", "worker-west")
@@ -208,3 +210,11 @@ class TestWorkerLoss:
         assert not any(local_b.rglob("*")), "worker B kept results on its own disk"
         assert read_runs(api, [run_id])[run_id].run_count >= 2
         assert request_for("windmill") in str(runs[run_id].parameters)
+
+
+def _log_tails(home: Path, lines: int = 40) -> dict[str, str]:
+    """The last lines of each worker's log, for a failure's message."""
+    return {
+        log.name: "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+        for log in sorted(home.glob("worker-*.log"))
+    }
