@@ -6,6 +6,7 @@ with (``agents.analyzer.agent``).
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 
@@ -166,7 +167,17 @@ _TASKS = (
 
 
 def plan_for(data: AnalyzerInput) -> AnalysisResult:
-    """The deterministic plan: keyword evidence for the kind, entities from text or columns."""
+    """The deterministic plan: keyword evidence for the kind, entities from text or columns.
+
+    The last few inputs' plans are kept: offline, ``analyze`` asks for the same input's plan
+    twice (once as the model's answer, once as the measured half), and reading a request's
+    domain is most of its cost. Each caller gets its own copy."""
+    return _plan(data.model_dump_json()).model_copy(deep=True)
+
+
+@functools.lru_cache(maxsize=16)
+def _plan(input_json: str) -> AnalysisResult:
+    data = AnalyzerInput.model_validate_json(input_json)
     text = data.text or ""
     reading = _read_profile(data.csv_profile) if data.csv_profile else _read_text(text)
     kind, entities, evidence = reading.kind, reading.entities, reading.evidence

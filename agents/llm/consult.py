@@ -28,7 +28,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ag2 import Agent
+from ag2 import Agent, ResponseSchema
 from ag2.config import ModelConfig
 from ag2.events import ModelResponse
 from ag2.middleware.base import MiddlewareFactory
@@ -63,6 +63,13 @@ def system_prompt(role: str, schema: type[BaseModel]) -> str:
     JSON schema of a large contract takes milliseconds to build)."""
     template = _PROMPTS.get_template(f"{role}.md.j2")
     return template.render(schema_json=json.dumps(schema.model_json_schema()))
+
+
+@functools.lru_cache(maxsize=64)
+def _response_schema(schema: type[T]) -> ResponseSchema[T]:
+    """What AG2 validates a reply against, built once per contract: AG2 otherwise builds the
+    contract's JSON schema again on every call (16 ms for the analyzer's, of a 97 ms analysis)."""
+    return ResponseSchema(schema)
 
 
 def _middleware(role: str, spec: BackendSpec, config: ModelConfig) -> list[MiddlewareFactory]:
@@ -115,7 +122,8 @@ async def consult(
     started = time.perf_counter()
     source = "offline" if spec.backend == "offline" else "model"
     try:
-        reply = await agent.ask(offline.compose_message(role, payload), response_schema=schema)
+        message = offline.compose_message(role, payload)
+        reply = await agent.ask(message, response_schema=_response_schema(schema))
         try:
             result = await reply.content(retries=1)
             rejection = None if result is not None else "the model returned an empty answer"

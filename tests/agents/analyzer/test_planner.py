@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.analyzer import analyze
+from agents.analyzer import AnalyzerInput, analyze, plan_for
 from agents.llm import BackendSpec
 from core.contracts import AnalysisResult, Entity, EntityField, PipelineRequest, Relation
 from core.errors import InvalidRequest
@@ -15,6 +15,22 @@ from core.naming import entity_name, field_identifier
 
 def _analyze(**kwargs: str):  # type: ignore[no-untyped-def]
     return analyze(PipelineRequest.from_inputs(**kwargs), spec=BackendSpec())
+
+
+class TestKeptPlans:
+    def test_each_caller_gets_its_own_copy_of_a_kept_plan(self) -> None:
+        """``plan_for`` keeps recent plans (``analyze`` reads each input twice offline); what
+        one caller does to its plan never reaches the next one."""
+        data = AnalyzerInput(
+            project_name="tutoring", cloud_provider="aws", text="Tutors teach students."
+        )
+        first = plan_for(data)
+        names = [entity.name for entity in first.entities]
+        first.entities.clear()
+        first.project_plan.goals.append("changed by a caller")
+        second = plan_for(data)
+        assert [entity.name for entity in second.entities] == names
+        assert "changed by a caller" not in second.project_plan.goals
 
 
 class TestTextRequests:
