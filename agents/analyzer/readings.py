@@ -46,7 +46,10 @@ def with_conjuncts(tokens: list[Token], roots: list[Token]) -> set[int]:
 def misread_verb(tokens: list[Token], token: Token) -> bool:
     """A verb of managing the tagger took for a noun: spelt like one, after "and", "to" or a
     comma, and followed by its object ("search for professionals, and *request* mentorships",
-    "track and *record* player statistics")."""
+    "track and *record* player statistics"), or any word the parse itself gives a direct object
+    ("monitors traffic and *identifies* intrusions"): a noun never takes one."""
+    if any(child.pos in NOUNS for child in children(tokens, token, "dobj")):
+        return True
     if token.lower not in lexicon.MANAGING_VERBS or token.index + 1 >= len(tokens):
         return False
     before = tokens[token.index - 1].lower if token.index else ""

@@ -27,6 +27,14 @@ class TestEntities:
         text = "Players build and upgrade structures, such as castles, farms and markets."
         assert _names(text) == ["Structure"]
 
+    def test_a_word_taking_a_direct_object_is_a_verb_whatever_its_tag(self) -> None:
+        """The tagger reads "identifies" as a noun; its object says it is the verb."""
+        text = (
+            "A software application that monitors network traffic for potential malicious "
+            "activities and identifies intrusions or unauthorized access attempts."
+        )
+        assert not any(name.startswith("Identif") for name in _names(text))
+
     def test_a_noun_modifier_stays_in_the_name(self) -> None:
         """The phrase "workout plans" is one WorkoutPlan."""
         assert _names("Users can create and manage personalized workout plans.") == ["WorkoutPlan"]
