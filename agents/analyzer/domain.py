@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from agents.analyzer import lexicon, readings
 from agents.analyzer.evidence import NOUNS, evidence
 from agents.analyzer.neighbours import Prior, entity_prior
-from agents.analyzer.parsing import Token, categorized, categorizing, children
+from agents.analyzer.parsing import Token, categorized, categorizing, children, known
 from agents.analyzer.vocabulary import ING_NOUNS
 
 THRESHOLD = 2.0
@@ -113,6 +113,8 @@ def _modifier(tokens: list[Token], token: Token) -> Token | None:
     vague = before.lemma in readings.NOT_MODIFIERS and not hyphen
     if not plain or before.tag not in ("NN", "NNS") or vague:
         return None
+    if before.tag == "NNS" and known(before.lemma, "verb") and not known(before.lemma, "noun"):
+        return None  # a verb the tagger took for a plural noun: "and *identifies* issues"
     if before.index and tokens[before.index - 1].text == "-":
         return None  # the end of a hyphenated word: "mosaic-style videos" are videos
     return before

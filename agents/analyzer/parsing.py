@@ -119,14 +119,29 @@ def _pipeline() -> Language:
     return spacy.load(model_dir, exclude=["ner", "senter"])
 
 
+@functools.cache
+def _known_lemmas() -> dict[str, frozenset[str]]:
+    """The lemmatizer's own lists of the nouns and verbs it knows, by part of speech."""
+    index = _pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_index")  # type: ignore[attr-defined]
+    return {pos: frozenset(index[pos]) for pos in ("noun", "verb")}
+
+
+def known(lemma: str, pos: str) -> bool:
+    """Whether the lemmatizer lists ``lemma`` as a word of ``pos`` ("noun" or "verb")."""
+    return lemma in _known_lemmas()[pos]
+
+
 def _lemma(lower: str, lemma: str, tag: str) -> str:
-    """The lemmatizer's form, less two slips of its rules on unknown verbs: "inputting" ->
-    "inputte" (a doubled consonant kept) and "identifies" -> "identifie"."""
+    """The lemmatizer's form, less two slips of its rules on unknown words: "inputting" ->
+    "inputte" (a doubled consonant kept) and "identifies" -> "identifie" (also where the
+    tagger took the verb for a plural noun; "movies" and "goalies" are listed nouns)."""
     doubled = len(lower) > 5 and lower[-4] == lower[-5]
     if tag == "VBG" and lower.endswith("ing") and doubled and lemma == lower[:-3] + "e":
         return lower[:-4]
-    if tag == "VBZ" and lower.endswith("ies") and lemma == lower[:-1]:
-        return lower[:-3] + "y"
+    if lower.endswith("ies") and lemma == lower[:-1]:
+        singular = lower[:-3] + "y"
+        if tag == "VBZ" or (not known(lemma, "noun") and known(singular, "verb")):
+            return singular
     return lemma
 
 

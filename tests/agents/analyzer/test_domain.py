@@ -35,6 +35,11 @@ class TestEntities:
         )
         assert not any(name.startswith("Identif") for name in _names(text))
 
+    def test_a_verb_read_as_a_plural_modifier_stays_out_of_the_name(self) -> None:
+        """ "and identifies issues": Issue, not IdentifyIssue."""
+        text = "It performs static code analysis and identifies issues such as bad names."
+        assert "Issue" in _names(text)
+
     def test_a_noun_modifier_stays_in_the_name(self) -> None:
         """The phrase "workout plans" is one WorkoutPlan."""
         assert _names("Users can create and manage personalized workout plans.") == ["WorkoutPlan"]

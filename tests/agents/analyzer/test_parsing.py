@@ -56,3 +56,20 @@ class TestParse:
         first, second = parse("Users can book a table."), parse("Users can read a book.")
         assert (first[2].lemma, first[2].pos) == ("book", "VERB")
         assert (second[4].lemma, second[4].pos) == ("book", "NOUN")
+
+    @pytest.mark.parametrize(
+        ("text", "word", "lemma"),
+        [
+            (
+                "It performs static code analysis and identifies issues such as bad names.",
+                6,
+                "identify",
+            ),
+            ("Users watch movies with friends.", 2, "movie"),
+        ],
+    )
+    def test_an_ies_word_has_the_lemma_the_lemmatizer_knows(
+        self, text: str, word: int, lemma: str
+    ) -> None:
+        """ "identifies", even tagged a plural noun, is "identify"; "movies" stay "movie"."""
+        assert parse(text)[word].lemma == lemma
