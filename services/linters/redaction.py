@@ -9,6 +9,7 @@ secret (those found in the project's files).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 
 from detect_secrets.core.potential_secret import PotentialSecret
@@ -20,6 +21,11 @@ from detect_secrets.plugins.high_entropy_strings import (
 from detect_secrets.settings import default_settings
 
 REDACTED = "[REDACTED]"
+# detect-secrets keeps its plugin settings in process-wide state: ``default_settings()`` puts
+# them in place and takes them away on exit, so a scan in another thread that exits first leaves
+# this one scanning with no plugins at all (it then finds nothing, silently). Every use of them
+# here and in ``services.linters.secrets`` holds this lock: one at a time.
+SETTINGS_LOCK = threading.Lock()
 _MIN_SECRET_CHARS = 8
 # scan_line lists every word as an entropy candidate; only long, random-looking ones count.
 _MIN_ENTROPY_CHARS = 16
@@ -35,7 +41,7 @@ _QUOTED_AFTER_KEYWORD = re.compile(
 def redact(text: str, known: Iterable[str] = ()) -> str:
     """``text`` with every secret value it carries replaced by ``[REDACTED]``."""
     values = {value for value in known if len(value) >= _MIN_SECRET_CHARS}
-    with default_settings():
+    with SETTINGS_LOCK, default_settings():
         for line in text.splitlines() or [text]:
             values.update(v for p in scan_line(line) if (v := _secret_value(p)))
     for value in sorted(values, key=len, reverse=True):

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from detect_secrets import SecretsCollection
 from detect_secrets.settings import default_settings
 
 from core.contracts import Finding, Severity
+from services.linters.redaction import SETTINGS_LOCK
 from services.linters.tools import bounded, finding, python_files, relative_to
 
 _TEST_PARTS = ("tests", "test")
-# detect-secrets keeps its plugin settings in process-wide state: ``default_settings()`` puts
-# them in place and takes them away on exit, so a scan in another thread that exits first leaves
-# this one scanning with no plugins at all (it then finds nothing, silently). One scan at a time.
-_SETTINGS_LOCK = threading.Lock()
 _SCANNED_SUFFIXES = (".py", ".env", ".cfg", ".ini", ".toml", ".yaml", ".yml", ".json", ".txt")
 
 
@@ -42,7 +38,7 @@ def secret_scan(project_dir: Path) -> tuple[list[Finding], set[str]]:
         secret, never its value; and the values found, for redacting other tools' messages.
     """
     collection = SecretsCollection(root=str(project_dir))
-    with _SETTINGS_LOCK, default_settings():
+    with SETTINGS_LOCK, default_settings():  # one use of its settings at a time
         for path in _candidate_files(project_dir):
             collection.scan_file(str(path.relative_to(project_dir)))
     values: set[str] = set()

@@ -283,8 +283,7 @@ class TestSecretScan:
             project = tmp_path / f"p{number}"
             project.mkdir()
             (project / "storage.py").write_text(
-                '"""Credentials in the code."""\n\n'
-                'AWS_ACCESS_KEY_ID = "AKIAZQ3DRSTUVWXY7ABC"\n'
+                '"""Credentials in the code."""\n\nAWS_ACCESS_KEY_ID = "AKIAZQ3DRSTUVWXY7ABC"\n'
             )
             projects.append(project)
         with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
@@ -292,3 +291,14 @@ class TestSecretScan:
                 results = list(pool.map(linters.secret_scan, projects))
                 assert [len(findings) for findings, _ in results] == [1] * len(projects)
                 assert all(values == {"AKIAZQ3DRSTUVWXY7ABC"} for _, values in results)
+
+    def test_redacting_in_other_threads_leaves_every_scan_its_plugins(self, tmp_path: Path) -> None:
+        """Redaction reads the same process-wide settings: a redaction ending in one thread
+        while a scan runs in another must not leave the scan without plugins."""
+        (tmp_path / "storage.py").write_text('AWS_ACCESS_KEY_ID = "AKIAZQ3DRSTUVWXY7ABC"\n')
+        text = "token = 'AKIAZQ3DRSTUVWXY7ABC' printed by a tool\n" * 50
+        with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+            scans = [pool.submit(linters.secret_scan, tmp_path) for _ in range(20)]
+            redactions = [pool.submit(linters.redact, text) for _ in range(40)]
+            assert all("AKIA" not in done.result() for done in redactions)
+            assert [len(done.result()[0]) for done in scans] == [1] * len(scans)
