@@ -11,12 +11,21 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
 
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterKey,
+    DeploymentFilter,
+    DeploymentFilterId,
+    FlowRunFilter,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+)
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.client.schemas.sorting import ArtifactSort
 
@@ -221,3 +230,27 @@ class TestNightlyCsvAnalysis:
             nightly = client.read_deployment_by_name("csv-analysis/nightly")
         assert nightly.parameters["csv_location"] == os.environ.get("AG2_SDLC_NIGHTLY_CSV", "")
         assert [s.schedule.cron for s in nightly.schedules] == ["0 2 * * *"]  # type: ignore[union-attr]
+
+    def test_the_server_schedules_the_nightly_runs(
+        self, deployed: tuple[Settings, dict[str, str]]
+    ) -> None:
+        """The server's scheduler turns the nightly cron into scheduled runs at 02:00 UTC (with
+        SQLAlchemy 2.1 under Prefect 3.8 its insert failed and no nightly run ever existed)."""
+        _, env = deployed
+        deadline = time.monotonic() + 150  # the scheduler's loop runs once a minute
+        with using_api(env["PREFECT_API_URL"]), get_client(sync_client=True) as client:
+            nightly = client.read_deployment_by_name("csv-analysis/nightly")
+            runs: list[FlowRun] = []
+            while not runs and time.monotonic() < deadline:
+                runs = client.read_flow_runs(
+                    deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[nightly.id])),
+                    flow_run_filter=FlowRunFilter(
+                        state=FlowRunFilterState(type=FlowRunFilterStateType(any_=["SCHEDULED"]))
+                    ),
+                )
+                if not runs:
+                    time.sleep(2)
+        assert runs, "the scheduler created no scheduled run of csv-analysis/nightly"
+        starts = {run.expected_start_time for run in runs if run.expected_start_time}
+        assert starts
+        assert all((s.hour, s.minute, s.utcoffset()) == (2, 0, timedelta(0)) for s in starts)
