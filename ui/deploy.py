@@ -59,6 +59,11 @@ def worker_environment(server_env: dict[str, str], *, result_storage: str = "") 
     env.setdefault("PREFECT_WORKER_QUERY_SECONDS", "2")
     # Heartbeats tell the server a run's worker is alive (ui/automations.py reschedules the rest).
     env.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(HEARTBEAT_SECONDS))
+    # Under ten concurrent runs the server on PostgreSQL answered one run's call with a 500 and
+    # the run failed (CI, stop 26; Prefect knows deadlocks there: PrefectHQ/prefect#17767,
+    # #21791). A failed request's transaction is rolled back, so Prefect's own client retry
+    # (with backoff, as for 502/503) sends it again instead of failing the run.
+    env.setdefault("PREFECT_CLIENT_RETRY_EXTRA_CODES", "500")
     if result_storage:
         # Prefect's own setting: every persisted result (and cache record) goes to the block.
         env["PREFECT_RESULTS_DEFAULT_STORAGE_BLOCK"] = result_storage
