@@ -32,10 +32,12 @@ PINS_BY_KIND: dict[ProjectKind, dict[str, str]] = {
         **_COMMON,
         **_CONTRACT,
     },
-    # Prefect 3.8's own server (used by its test harness) needs fastapi < 0.151.
+    # Prefect 3.8's own server (used by its test harness) needs fastapi < 0.151, and SQLAlchemy
+    # < 2.1: on 2.1 its scheduler cannot insert a deployment's scheduled runs.
     "etl_pipeline": {
         "prefect": "3.8.8",
         "fastapi": "0.150.0",
+        "sqlalchemy": "2.0.58",
         "uvicorn": "0.54.0",
         "httpx": "0.28.1",
         **_COMMON,
