@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         description="The local server's database, postgresql+asyncpg://...; unset: SQLite.",
     )
     uv_cache: Path | None = Field(None, description="uv cache for generated projects' installs.")
+    environments: Path | None = Field(
+        None,
+        description="Where generated projects' environments are built once per requirement set;"
+        " unset: the data home's environments/ (data homes on one machine may share one).",
+    )
     sandbox_timeout: int = Field(600, ge=10, description="Seconds generated code may run.")
     unsafe_exec: bool = Field(
         False, description="Run generated code without bubblewrap where it is missing (unsafe)."
@@ -56,6 +61,13 @@ class Settings(BaseSettings):
     def uv_cache_dir(self) -> Path | None:
         """uv's cache; by default uv's own (warmed by installing this project), else env."""
         return self.uv_cache.expanduser() if self.uv_cache else None
+
+    @property
+    def environments_dir(self) -> Path:
+        """The store of built environments (``services.environments``)."""
+        return (
+            self.environments.expanduser() if self.environments else self.data_home / "environments"
+        )
 
     @property
     def deployments_dir(self) -> Path:

@@ -85,7 +85,7 @@ class Sandbox:
     timeout: int = 600
     limits: Limits = field(default_factory=Limits)
     allow_unsafe: bool = field(default_factory=_unsafe_allowed)
-    # Where environments are built once per requirement set (default: the data home's).
+    # Where environments are built once per requirement set (default: the settings').
     environments_dir: Path | None = None
 
     @property
@@ -151,7 +151,7 @@ class Sandbox:
         def build(directory: Path) -> None:
             self._install(directory, [*sources, *extra])
 
-        store = self.environments_dir or get_settings().data_home / "environments"
+        store = self.environments_dir or get_settings().environments_dir
         key = digest.hexdigest()[:32]
         try:
             template = environments.prepared(store, key, build, timeout=self.timeout)

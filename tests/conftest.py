@@ -22,6 +22,12 @@ def data_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     previous = os.environ.get(_SESSION_HOME_KEY)
     os.environ[_SESSION_HOME_KEY] = str(home)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # One store of generated projects' environments for every data home of the run (the
+    # launcher's, the servers') and both xdist processes: each requirement set is built once
+    # (10-20 CPU s) instead of once per data home; the store's file lock serialises the builds.
+    root = tmp_path_factory.getbasetemp()
+    shared = root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+    os.environ.setdefault("AG2_SDLC_ENVIRONMENTS", str(shared / "environments"))
     yield home
     if previous is None:
         os.environ.pop(_SESSION_HOME_KEY, None)

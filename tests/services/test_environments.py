@@ -121,3 +121,26 @@ def test_a_build_held_too_long_by_another_run_is_one_sentence(tmp_path: Path) ->
     finally:
         release.set()
         first.join()
+
+
+def test_data_homes_given_one_store_build_a_requirement_set_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AG2_SDLC_ENVIRONMENTS: two data homes (a launcher's and a server's) share the store."""
+    builds: list[Path] = []
+
+    class CountingBuild(Sandbox):
+        def _install(self, env_dir: Path, requirements: list[str]) -> None:
+            builds.append(env_dir)
+            _writes([])(env_dir)
+
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("pyyaml\n")
+    monkeypatch.setenv("AG2_SDLC_ENVIRONMENTS", str(tmp_path / "shared"))
+    for home in ("launcher-home", "server-home"):
+        monkeypatch.setenv("AG2_SDLC_HOME", str(tmp_path / home))
+        CountingBuild().ensure_env(requirements, tmp_path / home / "venv")
+        assert (tmp_path / home / "venv" / "lib" / "module.py").is_file()
+        assert not (tmp_path / home / "environments").exists()
+    assert len(builds) == 1
+    assert builds[0].parent == tmp_path / "shared"
