@@ -213,8 +213,10 @@ class TestWorkerLoss:
 
 
 def _log_tails(home: Path, lines: int = 40) -> dict[str, str]:
-    """The last lines of each worker's log, for a failure's message."""
+    """The last lines of each worker's log and the server's, for a failure's message (a 500
+    a run died of has its traceback in the server's)."""
     return {
         log.name: "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-        for log in sorted(home.glob("worker-*.log"))
+        for log in [*sorted(home.glob("worker-*.log")), home / "server.log"]
+        if log.is_file()
     }
