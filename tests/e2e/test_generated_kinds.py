@@ -21,7 +21,7 @@ from vega_datasets import local_data
 
 from core.contracts import ProjectKind, slugify
 from services.sandbox import Sandbox, uv_cache_dir
-from tests.generated import build, verify
+from tests.generated import build, plan, verify
 
 pytestmark = pytest.mark.e2e
 
@@ -33,28 +33,31 @@ TEXT_REQUESTS: dict[ProjectKind, tuple[str, str]] = {
     "rest_api": (
         "A REST API for a library: books have a title, an ISBN and a publication year; "
         "members have a name, an email and a joined date.",
-        f"An API for recipes. Recipes have a name, a cooking time and a vegan flag. {HOSTILE}",
+        "An API for recipes. Recipes have a name, a class, a cooking time and a vegan flag. "
+        + HOSTILE,
     ),
     "web_app": (
         "A web app where a bakery manages products with a name, a price and a baked date, and "
         "orders with a customer name, a quantity and a paid flag.",
-        f"A website for a book club. Meetings have a topic, a host and a start time. {HOSTILE}",
+        "A website for a book club. Meetings have a topic, a class, a host and a start time. "
+        + HOSTILE,
     ),
     "ml_pipeline": (
         "Train a model to predict house prices. Houses have an area, a bedroom count, a city, "
         "a build date and a price.",
-        "Predict customer churn: customers have a tenure in months, a monthly charge, a contract "
-        f"type and a churned flag. {HOSTILE}",
+        "Predict customer churn: customers have a tenure in months, a class, a monthly charge, a "
+        f"contract type and a churned flag. {HOSTILE}",
     ),
     "etl_pipeline": (
         "Nightly ETL that loads sales records with an order id, a store, an amount, a sale date "
         "and a refunded flag into a warehouse.",
-        f"An ETL pipeline importing weather readings with a station, a temperature. {HOSTILE}",
+        "An ETL pipeline importing weather readings with a station, a class, a temperature. "
+        + HOSTILE,
     ),
     "microservices": (
         "An online shop split into microservices: products with a name, a price and a stock "
         "count; orders with a customer email, a quantity and a placed date.",
-        f"Microservices for a library: books have a title and an ISBN. {HOSTILE}",
+        f"Microservices for a library: books have a title, a class and an ISBN. {HOSTILE}",
     ),
 }
 CSV_REQUESTS: dict[ProjectKind, str] = {
@@ -64,7 +67,6 @@ CSV_REQUESTS: dict[ProjectKind, str] = {
     "etl_pipeline": "iowa-electricity.csv",
     "microservices": "stocks.csv",
 }
-KEYWORD_TEXT = "Lessons have a class, a from date, an order by field and a title."
 KEYWORD_COLUMNS = ["class", "from", "order by", "select", "title"]
 KINDS = tuple(TEXT_REQUESTS)
 # The same sample every run, so a failure repeats; set AG2_SDLC_SRDD_SEED to draw another.
@@ -105,10 +107,14 @@ def _check(kind: str, root: Path, sandbox: Sandbox, **request: object) -> Path:
 def test_text_requests_yield_working_projects(
     kind: ProjectKind, which: int, tmp_path: Path, sandbox: Sandbox
 ) -> None:
-    """Two text requests per kind (one full of quotes, Jinja and script tags) pass every check."""
+    """Two text requests per kind pass every check. The second is full of quotes, Jinja and
+    script tags, and one of its fields is called ``class`` (a Python keyword), so one project
+    per kind checks both the escaping and a keyword field from text."""
     text = TEXT_REQUESTS[kind][which]
     project = _check(kind, tmp_path, sandbox, text=text)
     if which == 1:  # the hostile text reached no source file except as an escaped literal
+        fields = {f.name for entity in plan(kind, text=text).entities for f in entity.fields}
+        assert "class_" in fields, fields  # the keyword field is in the project under test
         for path in project.rglob("*.py"):
             source = path.read_text(encoding="utf-8")
             assert "$(rm -rf /)" not in source.replace(repr(HOSTILE)[1:-1], ""), path
@@ -132,12 +138,12 @@ def test_csv_requests_yield_working_projects_tested_with_rows_of_the_file(
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_keyword_fields_in_text_and_csv_still_work(
+def test_keyword_columns_of_a_csv_still_work(
     kind: ProjectKind, tmp_path: Path, sandbox: Sandbox, keyword_csv: Path
 ) -> None:
-    """Fields called class, from, order by and select work from text and from CSV headers."""
-    _check(kind, tmp_path / "text", sandbox, text=KEYWORD_TEXT)
-    _check(kind, tmp_path / "csv", sandbox, csv=keyword_csv)
+    """CSV headers called class, from, order by and select work (a keyword field from text is
+    in the second text request of each kind)."""
+    _check(kind, tmp_path, sandbox, csv=keyword_csv)
 
 
 def test_microservices_compose_file_wires_every_service(tmp_path: Path, sandbox: Sandbox) -> None:
