@@ -19,9 +19,9 @@ import pytest
 import yaml
 from vega_datasets import local_data
 
-from core.contracts import ProjectKind, slugify
+from core.contracts import AnalysisResult, ProjectKind, slugify
 from services.sandbox import Sandbox, uv_cache_dir
-from tests.generated import build, plan, verify
+from tests.generated import build, verify
 
 pytestmark = pytest.mark.e2e
 
@@ -94,12 +94,18 @@ def keyword_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _check(kind: str, root: Path, sandbox: Sandbox, **request: object) -> Path:
-    code, _ = build(kind, root, **request)  # type: ignore[arg-type]
+    return _check_with_plan(kind, root, sandbox, **request)[0]
+
+
+def _check_with_plan(
+    kind: str, root: Path, sandbox: Sandbox, **request: object
+) -> tuple[Path, AnalysisResult]:
+    code, analysis = build(kind, root, **request)  # type: ignore[arg-type]
     project = Path(code.project_path)
     assert code.project_kind == kind
     verdict = verify(project, kind=kind, sandbox=sandbox, state_dir=root / "deployments")
     assert not verdict.problems, verdict.explain()
-    return project
+    return project, analysis
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -111,9 +117,9 @@ def test_text_requests_yield_working_projects(
     script tags, and one of its fields is called ``class`` (a Python keyword), so one project
     per kind checks both the escaping and a keyword field from text."""
     text = TEXT_REQUESTS[kind][which]
-    project = _check(kind, tmp_path, sandbox, text=text)
+    project, analysis = _check_with_plan(kind, tmp_path, sandbox, text=text)
     if which == 1:  # the hostile text reached no source file except as an escaped literal
-        fields = {f.name for entity in plan(kind, text=text).entities for f in entity.fields}
+        fields = {f.name for entity in analysis.entities for f in entity.fields}
         assert "class_" in fields, fields  # the keyword field is in the project under test
         for path in project.rglob("*.py"):
             source = path.read_text(encoding="utf-8")
