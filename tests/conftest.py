@@ -42,7 +42,9 @@ def prefect_api(data_home: Path) -> Iterator[None]:
 
     from ui.connection import restart_prefect_services
 
-    with prefect_test_harness(server_startup_timeout=90):
+    # A fresh database is migrated first: ~15 s idle, minutes while the other worker's tests
+    # keep both cores busy.
+    with prefect_test_harness(server_startup_timeout=300):
         # A test that ran before this fixture may have started Prefect's event service bound
         # to a server of its own; restarted here, it follows the harness (see ui.connection).
         restart_prefect_services()

@@ -45,7 +45,8 @@ class TestGeneratedProjectsPassTheReview:
         report = review(
             Path(code.project_path), spec=BackendSpec(), sandbox=sandbox, env_dir=tmp_path / "env"
         )
-        assert report.code_quality_score >= 90, report.score_parts
+        found = [f"{f.tool} {f.path}: {f.message}" for f in report.findings]
+        assert report.code_quality_score >= 90, (report.score_parts, found)
         assert not report.is_blocking, [f.message for f in report.blocking_findings]
         assert report.tests_passed > 0
         assert report.tests_failed == 0
