@@ -105,7 +105,10 @@ def _clean_part(part: str) -> tuple[str, bool] | None:
     kept = [w for w in words if w.lower() not in {"a", "an", "the", "fields", "attributes"}]
     optional = any(w.lower() == "optional" for w in kept)
     kept = [w for w in kept if w.lower() not in vocab.ADJECTIVES]
-    if not 0 < len(kept) <= 3 or any(w.lower() in vocab.NOT_FIELD_WORDS for w in kept):
+    # "a from address", "a to date": after an article the preposition is the name's first word.
+    named = len(words) > 2 and words[0].lower() in {"a", "an", "the"}
+    first_free = 1 if named and words[1].lower() in vocab.PREPOSITION_NAMES else 0
+    if not 0 < len(kept) <= 3 or any(w.lower() in vocab.NOT_FIELD_WORDS for w in kept[first_free:]):
         return None
     first, last = kept[0].lower(), kept[-1].lower()
     if first in vocab.ACTION_VERBS or last.endswith(("ize", "ise")):
@@ -113,6 +116,23 @@ def _clean_part(part: str) -> tuple[str, bool] | None:
     if last.endswith("ing") and last not in vocab.ING_NOUNS:
         return None
     return " ".join(kept), optional
+
+
+def _list_end(part: str) -> re.Match[str] | None:
+    """Where a list part stops being a field name ("a price for members" stops at "for").
+
+    A stop word straight after the article names the field instead ("a from address", "a to
+    date"), so it is passed over.
+    """
+    start = 0
+    while cut := _LIST_END.search(part, start):
+        if any(
+            w.lower() not in vocab.DETERMINERS
+            for w in re.findall(r"[A-Za-z]+", part[: cut.start()])
+        ):
+            return cut
+        start = cut.end()
+    return None
 
 
 def _split_fields(phrase: str) -> list[tuple[str, bool]]:
@@ -130,7 +150,7 @@ def _split_fields(phrase: str) -> list[tuple[str, bool]]:
         part, start = phrase[start:end], separator.end() if separator else len(phrase)
         if _CLAUSE_VERB.search(part):
             break
-        if cut := _LIST_END.search(part):
+        if cut := _list_end(part):
             part = part[: cut.start()]
         if part.strip():
             if (cleaned := _clean_part(part)) is None:

@@ -37,6 +37,9 @@ NOT_FIELD_WORDS = _words(
     "within others while would then friends family teammates themselves"
 )
 
+# Prepositions that start a field's name when an article comes first ("a from address").
+PREPOSITION_NAMES = _words("from to")
+
 # A field phrase that starts with one of these is an action ("add labels"), not a field.
 ACTION_VERBS = _words(
     "add create choose manage share drag drop listen view edit select set make play join save "

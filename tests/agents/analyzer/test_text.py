@@ -235,6 +235,14 @@ class TestEntityPhrases:
         (lesson,) = extract_entities("Each lesson has a class, a type and a lambda.")
         assert [f.name for f in lesson.fields] == ["class_", "type_", "lambda_"]
 
+    def test_a_preposition_after_the_article_starts_a_field_name(self) -> None:
+        """A from address is a field, not the end of the list; "a price for members" still
+        stops at "for"."""
+        (email,) = extract_entities("Emails have a from address, a to address and a subject.")
+        assert [f.name for f in email.fields] == ["from_address", "to_address", "subject"]
+        books = extract_entities("Books have a title, a price for members and a year.")
+        assert [f.name for f in books[0].fields] == ["title", "price"]
+
     def test_optional_fields_and_forbidden_operations_are_kept(self) -> None:
         """An "optional subtitle" is not required, and "cannot be deleted" drops delete."""
         (post,) = extract_entities(
