@@ -2,7 +2,8 @@
 
 Each kind is generated from a text request and reviewed for real: static checks, its tests under
 coverage in the sandbox, and (for the kinds that serve OpenAPI) the booted app fuzzed by
-schemathesis with every check. None may score under 90, block, or break its contract.
+schemathesis with every check. None may score under 90, block, or break its contract. A
+test that starts a server brings its own time limit instead of the reviewer's per-test one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 
 from agents.llm import BackendSpec
 from agents.reviewer import review
+from agents.reviewer.suite import tool_requirements
 from core.contracts import ProjectKind
 from services.sandbox import Sandbox, uv_cache_dir
 from tests.generated import build
@@ -58,3 +60,21 @@ class TestGeneratedProjectsPassTheReview:
             assert [f for f in report.findings if f.tool == "schemathesis"] == []
         else:
             assert "no /openapi.json" in report.fuzzing.note
+
+
+class TestTestsThatStartAServer:
+    def test_the_etl_flow_test_brings_its_own_time_limit(self, tmp_path: Path) -> None:
+        """The ETL flow test starts a Prefect server first (~15 s idle, minutes on a busy
+        machine), so it sets its own pytest-timeout budget: it passes under a one-second
+        default as it must under the reviewer's two minutes on a loaded CI runner."""
+        code, _ = build("etl_pipeline", tmp_path, text=REQUESTS["etl_pipeline"])
+        project = Path(code.project_path)
+        requirements = project / "requirements.txt"
+        sandbox = Sandbox(cache_dir=uv_cache_dir(), timeout=600)
+        env = sandbox.ensure_env(
+            requirements, tmp_path / "env", extra=tool_requirements(requirements)
+        )
+        argv = [str(env / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        done = sandbox.run([*argv, "--timeout=1", "tests/test_flow.py"], cwd=project, venv=env)
+        assert done.returncode == 0, (done.stdout + done.stderr)[-2000:]
+        assert "1 passed" in done.stdout
