@@ -51,6 +51,12 @@ _LIST_END = re.compile(
     r"e\.g|etc|along with)\b|\(",
     re.IGNORECASE,
 )
+# "a from address", "a to date": after an article the preposition is the name's first word,
+# not the end of the list.
+_NAMED_BY_PREPOSITION = re.compile(
+    rf"\s*(?:a|an|the)\s+(?:{'|'.join(sorted(vocab.PREPOSITION_NAMES))})\b(?=\s+[A-Za-z])",
+    re.IGNORECASE,
+)
 _FIELD_SEPARATOR = re.compile(r",|\band\b|\bor\b|&|/|\bplus\b|\bas well as\b", re.IGNORECASE)
 _STRONG_VERBS = {"has", "have", "having", "contains", "consists of", "consist of"}
 _LOCKED = r"\b(?:read-only|immutable|(?:cannot|can't|can not|must not|should not|never)\s+"
@@ -105,9 +111,7 @@ def _clean_part(part: str) -> tuple[str, bool] | None:
     kept = [w for w in words if w.lower() not in {"a", "an", "the", "fields", "attributes"}]
     optional = any(w.lower() == "optional" for w in kept)
     kept = [w for w in kept if w.lower() not in vocab.ADJECTIVES]
-    # "a from address", "a to date": after an article the preposition is the name's first word.
-    named = len(words) > 2 and words[0].lower() in {"a", "an", "the"}
-    first_free = 1 if named and words[1].lower() in vocab.PREPOSITION_NAMES else 0
+    first_free = 1 if _NAMED_BY_PREPOSITION.match(part) else 0
     if not 0 < len(kept) <= 3 or any(w.lower() in vocab.NOT_FIELD_WORDS for w in kept[first_free:]):
         return None
     first, last = kept[0].lower(), kept[-1].lower()
@@ -119,20 +123,9 @@ def _clean_part(part: str) -> tuple[str, bool] | None:
 
 
 def _list_end(part: str) -> re.Match[str] | None:
-    """Where a list part stops being a field name ("a price for members" stops at "for").
-
-    A stop word straight after the article names the field instead ("a from address", "a to
-    date"), so it is passed over.
-    """
-    start = 0
-    while cut := _LIST_END.search(part, start):
-        if any(
-            w.lower() not in vocab.DETERMINERS
-            for w in re.findall(r"[A-Za-z]+", part[: cut.start()])
-        ):
-            return cut
-        start = cut.end()
-    return None
+    """Where a list part stops being a field name ("a price for members" stops at "for")."""
+    named = _NAMED_BY_PREPOSITION.match(part)
+    return _LIST_END.search(part, named.end() if named else 0)
 
 
 def _split_fields(phrase: str) -> list[tuple[str, bool]]:
