@@ -36,16 +36,19 @@ class TestLimits:
     def test_every_deployment_names_a_defined_pool_and_a_run_limit(
         self, config: dict[str, Any]
     ) -> None:
-        """Each deployment's pool is one of the defined pools; the pipeline's have run limits."""
+        """Each deployment's pool is one of the defined pools; the pipeline's runs are bounded:
+        by the pool for ``default`` (its runs pause in-process, and Prefect revokes a
+        deployment limit's lease at a pause), by the deployment too for ``kubernetes``."""
         pools = {pool["name"]: pool for pool in work_pools(config)}
         assert pools["ag2-sdlc-local"]["concurrency_limit"] >= 2
         assert pools["ag2-sdlc-k8s"]["type"] == "kubernetes"
         for entry in config["deployments"]:
             assert entry["work_pool"]["name"] in pools, entry["name"]
-        for name in ("default", "kubernetes"):
-            limit = deployment(config, name)["concurrency_limit"]
-            assert limit["limit"] >= 1
-            assert limit["collision_strategy"] == "ENQUEUE"
+        assert deployment(config, "default")["parameters"]["approval_mode"] == "pause"
+        assert "concurrency_limit" not in deployment(config, "default")
+        limit = deployment(config, "kubernetes")["concurrency_limit"]
+        assert limit["limit"] >= 1
+        assert limit["collision_strategy"] == "ENQUEUE"
 
     def test_ensure_pools_creates_both_pools_with_their_limits(
         self, prefect_api: None, config: dict[str, Any]
