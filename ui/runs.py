@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -13,6 +14,7 @@ from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.client.schemas.responses import SetStateStatus
 from prefect.client.schemas.sorting import TaskRunSort
 from prefect.deployments import run_deployment
+from prefect.exceptions import PrefectHTTPStatusError
 from prefect.settings import PREFECT_UI_URL
 
 from core.contracts import PipelineOutcome, WorkflowState, WorkflowStatus
@@ -91,6 +93,12 @@ def resume(run_id: UUID, *, approved: bool, reviewer: str, comment: str) -> None
 
 
 def _resume_once(client: SyncPrefectClient, run_id: UUID, answer: dict[str, Any]) -> None:
+    """One resume. Prefect's client sends a request again after a 503 or a lost connection,
+    and a resume is not idempotent: a busy server can apply the first and fail its response
+    (a database error after the commit is a 503), and the second then finds the run resumed
+    ("Cannot resume a flow run that is not paused", seen with ten runs on one PostgreSQL).
+    The server stores the answer with the resume in one transaction, so an answer stored
+    equal to ours means the resume was ours."""
     flow_run = client.read_flow_run(run_id)
     if not is_awaiting_approval(flow_run):
         state = flow_run.state.name if flow_run.state else "unknown"
@@ -99,11 +107,27 @@ def _resume_once(client: SyncPrefectClient, run_id: UUID, answer: dict[str, Any]
     if result.status == SetStateStatus.ACCEPT:
         return
     reason = str(getattr(result.details, "reason", "") or "the server refused it")
+    if "not paused" in reason and _recorded(client, flow_run, answer):
+        return  # our own resume, applied by a request whose response was lost (see above)
     # The form's schema is saved just after the pause: a resume racing it is refused
     # once with "schema not found" (PrefectHQ/prefect#11905); anything else is final.
     if "schema not found" in reason:
         raise _SchemaNotSaved(reason)
     raise InvalidRequest(f"The approval was refused: {reason.rstrip('.')}.")
+
+
+def _recorded(client: SyncPrefectClient, flow_run: FlowRun, answer: dict[str, Any]) -> bool:
+    """Whether the run's stored answer to the form paused as ``flow_run`` is ``answer``."""
+    keyset = flow_run.state.state_details.run_input_keyset if flow_run.state else None
+    if not keyset:
+        return False
+    try:
+        stored = client.read_flow_run_input(flow_run.id, keyset["response"])
+    except PrefectHTTPStatusError as error:
+        if error.response.status_code == 404:  # no answer stored: the resume was not ours
+            return False
+        raise
+    return bool(json.loads(stored) == answer)
 
 
 def workflow_status(flow_run: FlowRun) -> WorkflowStatus:

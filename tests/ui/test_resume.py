@@ -1,0 +1,130 @@
+"""An approval answered through a server whose response to it is lost.
+
+Prefect's client sends a request again after a 503 (or a dropped connection). A resume the
+server applied but whose response never arrived is then sent twice, and the second finds the
+run no longer paused: seen in a clean-clone run of the ten-run scale-out test, where the server
+answered 503s while its PostgreSQL pool was exhausted. The proxy here is our own fault
+injector in front of the real test server: it forwards every request and, for the first
+resume, throws the server's answer away and sends a 503 instead.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import pytest
+from prefect import flow
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+from prefect.client.schemas.objects import FlowRun
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from flows.approval import Approval, request_approval
+from services.processes import poll
+from ui.runs import is_awaiting_approval, resume
+
+_DROPPED = {"connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length"}
+
+
+class _LosesFirstResume(BaseHTTPRequestHandler):
+    """Forwards to ``upstream``; the first ``/resume`` reaches the server, its answer does not."""
+
+    protocol_version = "HTTP/1.1"
+    upstream = ""
+    resumes: list[int] = []  # the upstream status of every resume forwarded
+
+    def _forward(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in {"host", *_DROPPED}}
+        answer = httpx.request(
+            self.command, self.upstream + self.path, headers=headers, content=body, timeout=60
+        )
+        if self.path.endswith("/resume"):
+            self.resumes.append(answer.status_code)
+            if len(self.resumes) == 1:
+                self._reply(503, b'{"exception_message": "Service Unavailable"}', {})
+                return
+        kept = {k: v for k, v in answer.headers.items() if k.lower() not in _DROPPED}
+        self._reply(answer.status_code, answer.content, kept)
+
+    def _reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _forward  # noqa: N815 - http.server names
+
+    def log_message(self, format: str, *args: Any) -> None:  # the base class names it format
+        """Quiet: the test reads ``resumes``, not an access log."""
+
+
+@dataclass
+class LossyApi:
+    """The proxy's API address and the upstream status of every resume it forwarded."""
+
+    url: str
+    resumes: list[int]
+
+
+@pytest.fixture
+def lossy_api(prefect_api: None) -> Iterator[LossyApi]:
+    """The proxy on a loopback port in front of the session's test server."""
+    upstream = str(PREFECT_API_URL.value()).removesuffix("/api")
+    resumes: list[int] = []
+    handler = type("Handler", (_LosesFirstResume,), {"upstream": upstream, "resumes": resumes})
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        yield LossyApi(f"http://127.0.0.1:{proxy.server_address[1]}/api", resumes)
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+
+
+@flow
+def _awaits_approval() -> Approval:
+    return request_approval("A summary to approve.", timeout=300, poll_interval=1)
+
+
+def _paused(name: str) -> FlowRun | None:
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[name]))
+        )
+    return next((run for run in runs if is_awaiting_approval(run)), None)
+
+
+def test_a_resume_whose_answer_was_lost_is_still_our_approval(lossy_api: LossyApi) -> None:
+    """The first resume is applied and its response lost; the client's retry is refused as
+    "not paused", and ``resume`` recognises the stored answer as its own: no error, and the
+    flow goes on with the reviewer's decision."""
+    name = f"approval-{uuid.uuid4().hex[:10]}"
+    outcome: dict[str, Any] = {}
+    awaits = _awaits_approval.with_options(flow_run_name=name)
+    runner = threading.Thread(
+        target=lambda: outcome.update(state=awaits(return_state=True)), daemon=True
+    )
+    runner.start()
+    paused = poll(
+        lambda: _paused(name),
+        done=lambda run: run is not None or not runner.is_alive(),
+        timeout=300,
+        interval=0.5,
+    )
+    assert paused is not None, f"the flow never paused on its form: {outcome}"
+    with temporary_settings(updates={PREFECT_API_URL: lossy_api.url}):
+        resume(paused.id, approved=True, reviewer="dana", comment="looks right")
+    runner.join(120)
+    assert len(lossy_api.resumes) == 2, "the client sent the resume once more after the 503"
+    assert lossy_api.resumes[0] == 201, "the first resume was applied by the server"
+    approval = outcome["state"].result()
+    assert (approval.approved, approval.reviewer) == (True, "dana")
