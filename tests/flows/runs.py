@@ -40,7 +40,10 @@ class Run:
             )
         return runs[0] if runs else None
 
-    def wait_paused(self, timeout: float = 400) -> FlowRun:
+    def wait_paused(self, timeout: float = 700) -> FlowRun:
+        """The run once it waits on its approval form. Alone a run gets there in 1-2 minutes;
+        beside the ten-run scale-out test in the other xdist process one took over 400 s (a
+        clean-clone run: the DevOps and validator agents alone took five minutes)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             run = self.flow_run()
