@@ -93,12 +93,12 @@ def resume(run_id: UUID, *, approved: bool, reviewer: str, comment: str) -> None
 
 
 def _resume_once(client: SyncPrefectClient, run_id: UUID, answer: dict[str, Any]) -> None:
-    """One resume. Prefect's client sends a request again after a 503 or a lost connection,
-    and a resume is not idempotent: a busy server can apply the first and fail its response
-    (a database error after the commit is a 503), and the second then finds the run resumed
-    ("Cannot resume a flow run that is not paused", seen with ten runs on one PostgreSQL).
-    The server stores the answer with the resume in one transaction, so an answer stored
-    equal to ours means the resume was ours."""
+    """One resume. Prefect's client sends a request again after a 503, a read timeout or a
+    lost connection, and a resume is not idempotent: a busy server can apply the first while
+    its answer never arrives, and the second then finds the run resumed ("Cannot resume a
+    flow run that is not paused", seen with ten runs on one PostgreSQL server). The server
+    stores the answer with the resume in one transaction, so an answer stored equal to ours
+    means the resume was ours."""
     flow_run = client.read_flow_run(run_id)
     if not is_awaiting_approval(flow_run):
         state = flow_run.state.name if flow_run.state else "unknown"

@@ -1,9 +1,9 @@
 """An approval answered through a server whose response to it is lost.
 
-Prefect's client sends a request again after a 503 (or a dropped connection). A resume the
-server applied but whose response never arrived is then sent twice, and the second finds the
-run no longer paused: seen in a clean-clone run of the ten-run scale-out test, where the server
-answered 503s while its PostgreSQL pool was exhausted. The proxy here is our own fault
+Prefect's client sends a request again after a 503, a read timeout or a dropped connection.
+A resume the server applied but whose response never arrived is then sent twice, and the
+second finds the run no longer paused: seen in a clean-clone run of the ten-run scale-out test,
+whose server, its PostgreSQL pool exhausted, was failing requests. The proxy here is our own fault
 injector in front of the real test server: it forwards every request and, for the first
 resume, throws the server's answer away and sends a 503 instead.
 """
