@@ -3,6 +3,8 @@
 Each helper is a context manager that starts one emulator on a free 127.0.0.1 port, waits a
 bounded time for it to answer HTTP, yields what a client needs to reach it, and stops it. Test
 modules wrap them in session-scoped fixtures so each emulator starts once per session.
+``fault_proxy`` puts a fault injector of our own in front of any of them (or of the Prefect
+test server).
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from services.processes import free_port, log_tail, process_alive, spawn_detached, stop_process
 
@@ -226,3 +232,84 @@ def fake_service_account(token_uri: str = GOOGLE_TOKEN_URL) -> dict[str, str]:
         "client_id": "1",
         "token_uri": token_uri,
     }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP answer: what the upstream said, or what a fault says in its place."""
+
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Fault = Callable[[str, str, Callable[[], Reply]], Reply]
+"""``fault(method, path, forward)``: the reply to send; ``forward()`` asks the upstream."""
+
+# Hop-by-hop headers, and those httpx has already acted on (it decodes the body).
+_NOT_FORWARDED = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "content-encoding",
+        "content-length",
+        "expect",
+    }
+)
+
+
+@contextlib.contextmanager
+def fault_proxy(upstream: str, fault: Fault) -> Iterator[str]:
+    """A fault injector of our own on a loopback port, in front of ``upstream`` (a base URL).
+
+    Every request goes to ``fault``, which forwards it and passes the answer on, changes it, or
+    answers in the upstream's place. Yields the proxy's base URL.
+    """
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _forward(self) -> Reply:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            kept = {k: v for k, v in self.headers.items() if k.lower() not in _NOT_FORWARDED}
+            kept.pop("Host", None)
+            answer = httpx.request(
+                self.command, upstream + self.path, headers=kept, content=body, timeout=60
+            )
+            headers = {k: v for k, v in answer.headers.items() if k.lower() not in _NOT_FORWARDED}
+            if self.command == "HEAD" and "content-length" in answer.headers:
+                headers["Content-Length"] = answer.headers["content-length"]
+            return Reply(answer.status_code, answer.content, headers)
+
+        def _answer(self) -> None:
+            called: list[Reply] = []
+
+            def forward() -> Reply:
+                called.append(self._forward())
+                return called[-1]
+
+            reply = fault(self.command, self.path, forward)
+            if not called:  # the request was never forwarded: its body is still unread
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(reply.status)
+            for key, value in reply.headers.items():
+                self.send_header(key, value)
+            if not any(key.lower() == "content-length" for key in reply.headers):
+                self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(reply.body)
+
+        do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _answer  # noqa: N815
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: the tests read what their fault recorded, not an access log."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, name="fault-proxy", daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
 import pytest
 from prefect import flow
 from prefect.client.orchestration import get_client
@@ -27,44 +25,8 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.approval import Approval, request_approval
 from services.processes import poll
+from tests.servers import Fault, Reply, fault_proxy
 from ui.runs import is_awaiting_approval, resume
-
-_DROPPED = {"connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length"}
-
-
-class _LosesFirstResume(BaseHTTPRequestHandler):
-    """Forwards to ``upstream``; the first ``/resume`` reaches the server, its answer does not."""
-
-    protocol_version = "HTTP/1.1"
-    upstream = ""
-    resumes: list[int] = []  # the upstream status of every resume forwarded
-
-    def _forward(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in {"host", *_DROPPED}}
-        answer = httpx.request(
-            self.command, self.upstream + self.path, headers=headers, content=body, timeout=60
-        )
-        if self.path.endswith("/resume"):
-            self.resumes.append(answer.status_code)
-            if len(self.resumes) == 1:
-                self._reply(503, b'{"exception_message": "Service Unavailable"}', {})
-                return
-        kept = {k: v for k, v in answer.headers.items() if k.lower() not in _DROPPED}
-        self._reply(answer.status_code, answer.content, kept)
-
-    def _reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _forward  # noqa: N815 - http.server names
-
-    def log_message(self, format: str, *args: Any) -> None:  # the base class names it format
-        """Quiet: the test reads ``resumes``, not an access log."""
 
 
 @dataclass
@@ -75,19 +37,27 @@ class LossyApi:
     resumes: list[int]
 
 
+def _loses_first_resume(resumes: list[int]) -> Fault:
+    """Forwards everything; the first ``/resume`` reaches the server, its answer does not."""
+
+    def fault(method: str, path: str, forward: Callable[[], Reply]) -> Reply:
+        reply = forward()
+        if path.endswith("/resume"):
+            resumes.append(reply.status)
+            if len(resumes) == 1:
+                return Reply(503, b'{"exception_message": "Service Unavailable"}')
+        return reply
+
+    return fault
+
+
 @pytest.fixture
 def lossy_api(prefect_api: None) -> Iterator[LossyApi]:
     """The proxy on a loopback port in front of the session's test server."""
     upstream = str(PREFECT_API_URL.value()).removesuffix("/api")
     resumes: list[int] = []
-    handler = type("Handler", (_LosesFirstResume,), {"upstream": upstream, "resumes": resumes})
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=proxy.serve_forever, daemon=True).start()
-    try:
-        yield LossyApi(f"http://127.0.0.1:{proxy.server_address[1]}/api", resumes)
-    finally:
-        proxy.shutdown()
-        proxy.server_close()
+    with fault_proxy(upstream, _loses_first_resume(resumes)) as proxy:
+        yield LossyApi(f"{proxy}/api", resumes)
 
 
 @flow

@@ -6,15 +6,12 @@ behind it). No Prefect here: the flow-level rules are in tests/flows/test_releas
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import logging
 import tarfile
-import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import boto3
@@ -44,6 +41,7 @@ from services.storage import StorageClients
 from tests.emulated import BUCKET, FAKE_AWS, Emulated
 from tests.fake_github import FakeState, fake_github, refuse_pushes
 from tests.git_servers import make_project
+from tests.servers import Fault, Reply, fault_proxy
 
 PASSED = GateResult(passed=True, summary="passed")
 FAILED = GateResult(passed=False, summary="failed")
@@ -421,45 +419,20 @@ class TestCanary:
             assert secret not in emulated_s3.get(key)
 
 
-class FlakyProxy(BaseHTTPRequestHandler):
-    """Forwards to moto; answers the first ``failures`` object PUTs with HTTP 500."""
+def fail_first_puts(failures: int, puts: list[str]) -> Fault:
+    """Records every object PUT; answers the first ``failures`` of them with S3's HTTP 500."""
+    left = [failures]
 
-    target: str
-    failures: list[int]
-    puts: list[str]
-
-    def _forward(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        if self.command == "PUT":
-            self.puts.append(self.path)
-            if self.failures[0] > 0:
-                self.failures[0] -= 1
+    def fault(method: str, path: str, forward: Callable[[], Reply]) -> Reply:
+        if method == "PUT":
+            puts.append(path)
+            if left[0] > 0:
+                left[0] -= 1
                 error = b"<Error><Code>InternalError</Code><Message>boom</Message></Error>"
-                self.send_response(500)
-                self.send_header("Content-Length", str(len(error)))
-                self.end_headers()
-                self.wfile.write(error)
-                return
-        host, port = self.target.split(":")
-        connection = http.client.HTTPConnection(host, int(port), timeout=30)
-        headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-        connection.request(self.command, self.path, body=body, headers=headers)
-        answer = connection.getresponse()
-        data = answer.read()
-        self.send_response(answer.status)
-        for key, value in answer.getheaders():
-            if key.lower() not in ("content-length", "transfer-encoding", "connection"):
-                self.send_header(key, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+                return Reply(500, error, {"Content-Type": "application/xml"})
+        return forward()
 
-    do_GET = do_PUT = do_HEAD = do_POST = _forward  # noqa: N815 - http.server names
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    return fault
 
 
 class TestTransientFailures:
@@ -468,27 +441,12 @@ class TestTransientFailures:
     ) -> None:
         """moto behind a proxy that fails the first two PUTs with 500: both objects land."""
         puts: list[str] = []
-        handler = type(
-            "Proxy",
-            (FlakyProxy,),
-            {"target": s3_endpoint.removeprefix("http://"), "failures": [2], "puts": puts},
-        )
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            client = boto3.client(
-                "s3",
-                endpoint_url=f"http://127.0.0.1:{server.server_address[1]}",
-                region_name="us-east-1",
-                **FAKE_AWS,
-            )
+        with fault_proxy(s3_endpoint, fail_first_puts(2, puts)) as proxy:
+            client = boto3.client("s3", endpoint_url=proxy, region_name="us-east-1", **FAKE_AWS)
             bundle = BundlePlan(clients=StorageClients(s3=client), prefix=f"s3://{BUCKET}/flaky")
             result = release(
                 report(), approval(), plan(project(tmp_path / "p"), name, git, bundle=bundle)
             )
-        finally:
-            server.shutdown()
-            server.server_close()
         assert {s.name: s.status for s in result.steps}["upload"] == "done"
         archive = f"/{BUCKET}/flaky/{name}/v0.1.0/{name}-v0.1.0.tar.gz"
         assert puts.count(archive) == 3  # two 500s, then the upload
