@@ -53,8 +53,12 @@ _LIST_END = re.compile(
 )
 # "a from address", "a to date": after an article the preposition is the name's first word,
 # not the end of the list.
+# "a created by user", "an assigned to team", "an order by field": so does a participle (or
+# order, sort, group) with "by" or "to" after the article.
 _NAMED_BY_PREPOSITION = re.compile(
-    rf"\s*(?:a|an|the)\s+(?:{'|'.join(sorted(vocab.PREPOSITION_NAMES))})\b(?=\s+[A-Za-z])",
+    rf"\s*(?:a|an|the)\s+(?:(?:{'|'.join(sorted(vocab.PREPOSITION_NAMES))})|"
+    r"(?:(?![a-z]*eed\b)[a-z]+ed|sent|paid|written|order|sort|group)\s+(?:by|to))"
+    r"\b(?=\s+[A-Za-z])",
     re.IGNORECASE,
 )
 _FIELD_SEPARATOR = re.compile(r",|\band\b|\bor\b|&|/|\bplus\b|\bas well as\b", re.IGNORECASE)
@@ -111,8 +115,13 @@ def _clean_part(part: str) -> tuple[str, bool] | None:
     kept = [w for w in words if w.lower() not in {"a", "an", "the", "fields", "attributes"}]
     optional = any(w.lower() == "optional" for w in kept)
     kept = [w for w in kept if w.lower() not in vocab.ADJECTIVES]
-    first_free = 1 if _NAMED_BY_PREPOSITION.match(part) else 0
-    if not 0 < len(kept) <= 3 or any(w.lower() in vocab.NOT_FIELD_WORDS for w in kept[first_free:]):
+    named = _NAMED_BY_PREPOSITION.match(part)
+    # The words the name starts with (the article dropped): "from", or "created by".
+    first_free = len(named.group().split()) - 1 if named else 0
+    longest = 3 + max(first_free - 1, 0)
+    if not 0 < len(kept) <= longest or any(
+        w.lower() in vocab.NOT_FIELD_WORDS for w in kept[first_free:]
+    ):
         return None
     first, last = kept[0].lower(), kept[-1].lower()
     if first in vocab.ACTION_VERBS or last.endswith(("ize", "ise")):

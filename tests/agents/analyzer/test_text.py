@@ -243,6 +243,13 @@ class TestEntityPhrases:
         books = extract_entities("Books have a title, a price for members and a year.")
         assert [f.name for f in books[0].fields] == ["title", "price"]
 
+    def test_a_participle_with_by_or_to_after_the_article_starts_a_field_name(self) -> None:
+        """An "order by field" and an "assigned to team" are fields, and the list goes on."""
+        (post,) = extract_entities("Posts have an order by field and a title.")
+        assert [f.name for f in post.fields] == ["order_by_field", "title"]
+        (ticket,) = extract_entities("Tickets have an assigned to team, a subject and a status.")
+        assert [f.name for f in ticket.fields] == ["assigned_to_team", "subject", "status"]
+
     def test_optional_fields_and_forbidden_operations_are_kept(self) -> None:
         """An "optional subtitle" is not required, and "cannot be deleted" drops delete."""
         (post,) = extract_entities(
