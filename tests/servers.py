@@ -246,9 +246,10 @@ class Reply:
 Fault = Callable[[str, str, Callable[[], Reply]], Reply]
 """``fault(method, path, forward)``: the reply to send; ``forward()`` asks the upstream."""
 
-# Hop-by-hop headers, and those httpx has already acted on (it decodes the body).
+# Hop-by-hop headers, those httpx sets or has already acted on (it decodes the body).
 _NOT_FORWARDED = frozenset(
     {
+        "host",
         "connection",
         "keep-alive",
         "transfer-encoding",
@@ -273,7 +274,6 @@ def fault_proxy(upstream: str, fault: Fault) -> Iterator[str]:
         def _forward(self) -> Reply:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             kept = {k: v for k, v in self.headers.items() if k.lower() not in _NOT_FORWARDED}
-            kept.pop("Host", None)
             answer = httpx.request(
                 self.command, upstream + self.path, headers=kept, content=body, timeout=60
             )
