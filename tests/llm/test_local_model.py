@@ -34,7 +34,12 @@ def released(local_model_module: RecordingProxy) -> tuple[Any, RecordingProxy, i
     """The whole pipeline on the local model, approved and deployed locally."""
     proxy = local_model_module
     before = len(proxy.exchanges)
-    run = Run(request=REQUEST, project_name=f"recipes-{uuid.uuid4().hex[:6]}")
+    # The app is health-checked, then stopped: nothing of the test outlives the session.
+    run = Run(
+        request=REQUEST,
+        project_name=f"recipes-{uuid.uuid4().hex[:6]}",
+        keep_deployment_running=False,
+    )
     paused = run.wait_paused(timeout=3000)
     resume(paused.id, approved=True, reviewer="llm-test", comment="plumbing check")
     return run.finish(timeout=1200), proxy, before
