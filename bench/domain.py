@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.labelled_sets import HELD_OUT, SRDD, TRAINING_SECOND, Labelled, load_set, load_training
-from bench.scoring import Predicted, Scores, agreement, evaluate, pair_entities
+from bench.scoring import Predicted, Scores, agreement, evaluate, pair_entities, spread
 from core.contracts import AnalysisResult
 
 if TYPE_CHECKING:
@@ -111,6 +111,7 @@ def main() -> int:
         return 1
     labelled, held_out = load_set(), load_set(HELD_OUT)
     plans, seconds = _plan_all(labelled)
+    development, held = evaluate(plans, labelled), evaluate(_plan_all(held_out)[0], held_out)
     if args.show:
         for request in labelled:
             predicted = Predicted.of(plans[request.row])
@@ -120,14 +121,16 @@ def main() -> int:
         "requests": len(labelled),
         "source": "tests/data/srdd_domain_labels.json over ../shared/data/srdd.csv, offline",
         "goals": GOALS,
-        **evaluate(plans, labelled).figures(),
+        **development.figures(),
+        "relation_f1_spread": spread(development.per_request),
         "goal_ms_per_request": "<= 200 (median)",
         "analyze_per_request": figure([s * 1000 for s in seconds], unit="ms"),
         "extract_domain_per_request": figure([s * 1000 for s in _extract_all(labelled)], "ms"),
         "held_out": {
             "requests": len(held_out),
             "source": "tests/data/srdd_domain_heldout.json: never used to develop a rule",
-            **evaluate(_plan_all(held_out)[0], held_out).figures(),
+            **held.figures(),
+            "relation_f1_spread": spread(held.per_request),
         },
         "with_labelled_entities": {
             "what": "the labels' entities chosen among the candidates the parse reads, the "

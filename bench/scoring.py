@@ -5,13 +5,21 @@ alternatives, then a name that ends the other ("WorkoutPlan" and "Plan"), then t
 synonyms. A relation counts when both its ends pair with the label's ends, with its kind and
 its owning side (either side of a many-to-many); ``relations_by_ends_only`` counts the ends
 alone. Precision, recall and F1 are micro-averaged over the requests of a set.
+
+How far to trust a figure: ``spread`` draws a set's requests again (a bootstrap) and gives the
+relation F1's standard deviation and 95% interval: about 0.03 on the development set and 0.06
+on the held-out one. Two variants of the analyzer are compared on the same requests with
+``paired_difference``, which draws the requests once for both: much tighter than reading two
+intervals side by side.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from bench.labelled_sets import SECOND, Labelled, Relabelling
 from core.contracts import AnalysisResult
@@ -76,6 +84,9 @@ def pair_entities(predicted: list[str], labels: list[list[str]]) -> dict[str, st
     return pairs
 
 
+Tally = tuple[int, int, int]  # one request's true positives, false positives, false negatives
+
+
 @dataclass
 class Counts:
     """True positives, false positives and false negatives, and what follows from them."""
@@ -126,6 +137,8 @@ class Scores:
     relation_ends: Counts = field(default_factory=Counts)
     naming_requests: int = 0
     fallbacks: list[str] = field(default_factory=list)
+    # Each request's relation counts (true positives, false positives, false negatives).
+    per_request: list[Tally] = field(default_factory=list)
 
     def add(self, labelled: Labelled, predicted: Predicted) -> None:
         pairs = pair_entities(predicted.entities, labelled.entities)
@@ -136,7 +149,9 @@ class Scores:
             if a in pairs and b in pairs
         ]
         total, labels = len(predicted.relations), labelled.relations
-        self.relations.add(matched_relations(renamed, labels, True), total, len(labels))
+        right = matched_relations(renamed, labels, True)
+        self.relations.add(right, total, len(labels))
+        self.per_request.append((right, total - right, len(labels) - right))
         self.relation_ends.add(matched_relations(renamed, labels, False), total, len(labels))
         if labelled.entities:
             self.naming_requests += 1
@@ -152,6 +167,54 @@ class Scores:
             "generic_fallback_rate": round(rate, 3),
             "generic_fallbacks": self.fallbacks[:20],
         }
+
+
+def f1_of(tallies: Iterable[Tally]) -> float:
+    """The micro-averaged F1 of the requests' counts."""
+    rows = list(tallies)
+    tp, fp, fn = (sum(row[i] for row in rows) for i in range(3))
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _redrawn_f1(tallies: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """The F1 of each draw (a row of request indices) of the requests' counts."""
+    tp, fp, fn = (tallies[:, column][draws].sum(axis=1) for column in range(3))
+    return np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
+
+
+def _draws(requests: int, draws: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, requests, size=(draws, requests))
+
+
+def spread(tallies: Sequence[Tally], draws: int = 2000, seed: int = 0) -> dict[str, float]:
+    """The F1 of a set and how much it moves when its requests are drawn again (a bootstrap
+    over requests): the standard deviation and the 95% interval."""
+    drawn = _redrawn_f1(np.array(tallies), _draws(len(tallies), draws, seed))
+    low, high = np.quantile(drawn, [0.025, 0.975])
+    return {
+        "f1": round(f1_of(tallies), 3),
+        "sd": round(float(drawn.std()), 3),
+        "low": round(float(low), 3),
+        "high": round(float(high), 3),
+    }
+
+
+def paired_difference(
+    base: Sequence[Tally], variant: Sequence[Tally], draws: int = 4000, seed: int = 0
+) -> dict[str, float]:
+    """What ``variant`` gains on ``base`` (each request's counts, the same requests in the same
+    order), its 95% interval, and the share of draws where it gains nothing."""
+    if len(base) != len(variant):
+        raise ValueError("the two variants were scored on different requests")
+    rows = _draws(len(base), draws, seed)
+    gains = _redrawn_f1(np.array(variant), rows) - _redrawn_f1(np.array(base), rows)
+    low, high = np.quantile(gains, [0.025, 0.975])
+    return {
+        "difference": round(f1_of(variant) - f1_of(base), 3),
+        "low": round(float(low), 3),
+        "high": round(float(high), 3),
+        "no_gain": round(float((gains <= 0).mean()), 3),
+    }
 
 
 def evaluate(plans: dict[int, AnalysisResult], labelled: list[Labelled]) -> Scores:

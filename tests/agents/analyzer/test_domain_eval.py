@@ -29,7 +29,15 @@ from bench.labelled_sets import (
     load_training,
     second_labeller,
 )
-from bench.scoring import Scores, agreement, evaluate, pair_entities
+from bench.scoring import (
+    Scores,
+    agreement,
+    evaluate,
+    f1_of,
+    pair_entities,
+    paired_difference,
+    spread,
+)
 from core.contracts import AnalysisResult, PipelineRequest, slugify
 
 # Today's figures, a little below: a change that loses ground fails here.
@@ -162,6 +170,45 @@ class TestMatching:
         figures = with_labelled_entities([request]).figures()
         assert figures["entities"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
         assert figures["relations"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+
+
+class TestSpread:
+    """How far a set's relation F1 can be trusted, and how two variants are compared."""
+
+    MIXED = [(3, 1, 0), (0, 2, 2), (1, 0, 1), (2, 2, 1), (0, 0, 3), (4, 1, 1)]
+
+    def test_a_set_of_alike_requests_does_not_move(self) -> None:
+        """Drawing the same request again and again gives the same F1 every time."""
+        assert spread([(2, 1, 1)] * 20) == {"f1": 0.667, "sd": 0.0, "low": 0.667, "high": 0.667}
+
+    def test_a_mixed_set_moves_around_its_f1(self) -> None:
+        """Requests that score differently give an interval around the set's F1."""
+        figures = spread(self.MIXED)
+        assert figures["f1"] == round(f1_of(self.MIXED), 3)
+        assert figures["low"] < figures["f1"] < figures["high"]
+        assert figures["sd"] > 0.05
+
+    def test_a_variant_better_on_every_request_gains_in_every_draw(self) -> None:
+        """One more right relation in each request: the whole interval is a gain; the same
+        counts gain nothing in any draw."""
+        better = [(tp + 1, fp, max(fn - 1, 0)) for tp, fp, fn in self.MIXED]
+        gain = paired_difference(self.MIXED, better)
+        assert gain["difference"] > 0
+        assert gain["low"] > 0
+        assert gain["no_gain"] == 0.0
+        same = paired_difference(self.MIXED, self.MIXED)
+        assert same == {"difference": 0.0, "low": 0.0, "high": 0.0, "no_gain": 1.0}
+        with pytest.raises(ValueError, match="different requests"):
+            paired_difference(self.MIXED, self.MIXED[:-1])
+
+    def test_the_labelled_set_is_scored_request_by_request(self, scores: Scores) -> None:
+        """The per-request counts add up to the set's figures, and its spread brackets them."""
+        assert len(scores.per_request) == 110
+        assert f1_of(scores.per_request) == pytest.approx(
+            scores.figures()["relations"]["f1"], abs=5e-4
+        )
+        figures = spread(scores.per_request)
+        assert figures["low"] < figures["f1"] < figures["high"]
 
 
 class TestGoals:
