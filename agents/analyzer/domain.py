@@ -113,8 +113,10 @@ def _modifier(tokens: list[Token], token: Token) -> Token | None:
     vague = before.lemma in readings.NOT_MODIFIERS and not hyphen
     if not plain or before.tag not in ("NN", "NNS") or vague:
         return None
-    if before.tag == "NNS" and known(before.lemma, "verb") and not known(before.lemma, "noun"):
-        return None  # a verb the tagger took for a plural noun: "and *identifies* issues"
+    if not hyphen and known(before.lemma, "verb") and not known(before.lemma, "noun"):
+        return None  # a verb the tagger took for a noun: "*identifies* issues", "to *outwit* foes"
+    if any(t.head == before.index and t.dep == "nsubj" for t in tokens):
+        return None  # a verb with a subject of its own: "modes that *block* distractions"
     if before.index and tokens[before.index - 1].text == "-":
         return None  # the end of a hyphenated word: "mosaic-style videos" are videos
     return before

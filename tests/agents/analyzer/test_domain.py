@@ -40,6 +40,20 @@ class TestEntities:
         text = "It performs static code analysis and identifies issues such as bad names."
         assert "Issue" in _names(text)
 
+    def test_a_verb_read_as_a_modifier_stays_out_of_the_name(self) -> None:
+        """The small pipeline tags "outwit" and "block" as noun modifiers: a word the
+        lemmatizer knows only as a verb, or one with a subject of its own, is no part of a
+        name (Opponent, not OutwitOpponent; Distraction, not BlockDistraction)."""
+        names = _names("Players train armies and use tactics to outwit opponents on a map.")
+        assert "Opponent" in names
+        assert not any(name.startswith("Outwit") for name in names)
+        names = _names(
+            "Users add tasks and allocate time slots for each task. The software also offers "
+            "customizable focus modes that block distractions such as social media notifications."
+        )
+        assert not any(name.startswith("Block") for name in names)
+        assert "Distraction" in names
+
     def test_a_noun_modifier_stays_in_the_name(self) -> None:
         """The phrase "workout plans" is one WorkoutPlan."""
         assert _names("Users can create and manage personalized workout plans.") == ["WorkoutPlan"]
