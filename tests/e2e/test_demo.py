@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from services.processes import free_port
+from tests.servers import REPO_ROOT
 from ui.demo import SAMPLE_NAME
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _reported(output: str) -> dict[str, str]:
