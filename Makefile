@@ -68,6 +68,7 @@ postgres:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 # Two processes, each test file whole in one of them (its module fixtures stay together): the

@@ -62,7 +62,7 @@ def main() -> int:
         spec = BackendSpec(
             backend="local", model=MODEL_NAME, base_url=f"{server.url}/v1",
             api_key=server.api_key, max_tokens=args.max_tokens, timeout_s=900,
-        )  # fmt: skip - one spec
+        )  # fmt: skip # one spec
         run = _agents(spec, "bench-llm")
     finally:
         server.stop()

@@ -73,7 +73,7 @@ def bwrap_argv(
         private_shm,
         "--dir",
         home,
-    ]  # fmt: skip - an argv reads best as flags beside their values
+    ]  # fmt: skip # an argv reads best as flags beside their values
     for path in readonly:
         argv += ["--ro-bind", str(path), str(path)]
     for path in writable:
@@ -91,7 +91,7 @@ def prlimit_argv(*, memory_mb: int, file_size_mb: int, processes: int) -> list[s
         "--core=0",
         f"--nproc={processes}",
         "--",
-    ]  # fmt: skip - an argv reads best as flags beside their values
+    ]  # fmt: skip # an argv reads best as flags beside their values
 
 
 @dataclass(frozen=True)

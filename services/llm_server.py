@@ -77,7 +77,7 @@ class LocalModelServer:
             "--metrics",
             "--alias",
             MODEL_NAME,
-        ]  # fmt: skip - an argv reads best as flags beside their values
+        ]  # fmt: skip # an argv reads best as flags beside their values
         env = {**os.environ, "LD_LIBRARY_PATH": str(binary.parent)}
         self.pid = spawn_detached(argv, env=env, log_file=self.log_file).pid
         healthy = poll(self._healthy, done=bool, timeout=timeout, interval=0.5)

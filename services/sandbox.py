@@ -176,7 +176,7 @@ class Sandbox:
                 sys.executable,
                 str(env_dir),
             ]
-        )  # fmt: skip - an argv reads best as flags beside their values
+        )  # fmt: skip # an argv reads best as flags beside their values
         if requirements:
             # Byte-compiled once here instead of in every test, tool and server process.
             self._uv(
@@ -190,7 +190,7 @@ class Sandbox:
                     str(env_dir / "bin" / "python"),
                     *requirements,
                 ]
-            )  # fmt: skip - an argv reads best as flags beside their values
+            )  # fmt: skip # an argv reads best as flags beside their values
 
     def _uv(self, args: list[str]) -> None:
         try:
@@ -277,7 +277,7 @@ def _run_killing_group(
         text=True,
         errors="replace",
         start_new_session=True,
-    ) as process:  # fmt: skip - keyword arguments grouped as one call reads them
+    ) as process:  # fmt: skip # keyword arguments grouped as one call reads them
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:

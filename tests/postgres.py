@@ -64,9 +64,7 @@ def _owner() -> tuple[int, int] | None:
 
 def _run(argv: list[str], *, owner: tuple[int, int] | None, cwd: Path) -> None:
     user = {"user": owner[0], "group": owner[1], "extra_groups": []} if owner else {}
-    subprocess.run(
-        argv, cwd=cwd, capture_output=True, text=True, timeout=120, check=True, **user
-    )
+    subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=120, check=True, **user)
 
 
 @contextlib.contextmanager

@@ -103,7 +103,7 @@ KINDS: dict[ProjectKind, KindProfile] = {
 _TARGET_WORDS = (
     "target", "label", "class_", "outcome", "churn", "churned", "price", "score", "rating",
     "category", "status", "result", "amount", "sales", "revenue", "survived", "approved",
-)  # fmt: skip - a word list reads better filled than one per line
+)  # fmt: skip # a word list reads better filled than one per line
 
 
 def tech_stack(kind: ProjectKind) -> list[TechChoice]:

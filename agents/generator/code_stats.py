@@ -12,7 +12,7 @@ _LANGUAGES = {
     ".yaml": "YAML", ".json": "JSON", ".cfg": "INI", ".ini": "INI", ".sh": "Shell", ".tf": "HCL",
     ".html": "HTML", ".css": "CSS", ".js": "JavaScript", ".sql": "SQL", ".j2": "Jinja",
     "Makefile": "Makefile", "Dockerfile": "Dockerfile", ".gitignore": "Ignore file",
-}  # fmt: skip - a mapping reads better filled than one pair per line
+}  # fmt: skip # a mapping reads better filled than one pair per line
 _SKIPPED_DIRS = {".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".ruff_cache"}
 _SKIPPED_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".pyc"}
 

@@ -54,7 +54,7 @@ _RESERVED_ATTRS = {
     "update_forward_refs",
     "self",
     "cls",
-}  # fmt: skip - a set of names reads better filled than one per line
+}  # fmt: skip # a set of names reads better filled than one per line
 _RESERVED_CLASSES = {*keyword.kwlist, *dir(builtins), "Base", "Mapped"}
 # "audit" is the microservices kind's own service; "common" and "app" its shared packages.
 _RESERVED_MODULES = ("health", "audit", "common", "app")
@@ -254,7 +254,7 @@ class _Names:
             "module": set(_RESERVED_MODULES),
             "table": set(),
             "route": set(_RESERVED_ROUTES),
-        }  # fmt: skip - four namespaces on two lines
+        }  # fmt: skip # four namespaces on two lines
 
     def pick(self, kind: str, mine: str | None, default: str, pattern: re.Pattern[str]) -> str:
         """The model's name if it fits the pattern and is free, else the default, made unique."""

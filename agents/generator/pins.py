@@ -44,7 +44,7 @@ PINS_BY_KIND: dict[ProjectKind, dict[str, str]] = {
         **_CONTRACT,
     },
     "microservices": {**_ASGI, "sqlalchemy": "2.1.9", **_POSTGRES, **_COMMON, **_CONTRACT},
-}  # fmt: skip - one kind per block reads better than one package per line
+}  # fmt: skip # one kind per block reads better than one package per line
 RUFF_PIN = "0.17.6"
 # How pipeline kinds run end to end on their sample data (arguments to the project's python).
 PIPELINE_COMMANDS: dict[ProjectKind, list[list[str]]] = {

@@ -43,7 +43,7 @@ def provider_errors() -> tuple[type[BaseException], ...]:
         httpx.HTTPError,
         ConnectionError,
         TimeoutError,
-    ]  # fmt: skip - one list of exception classes
+    ]  # fmt: skip # one list of exception classes
     try:
         import ollama
 

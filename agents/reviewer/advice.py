@@ -32,7 +32,7 @@ _ADVICE = {
     "unknown-package": "Remove or replace the requirement in {at}: {message}.",
     "CC": "Split the function at {at} into smaller ones: {message}.",
     "ST101": "Fix the server error the fuzzer found ({message}).",
-}  # fmt: skip - rules sharing advice stay on one line
+}  # fmt: skip # rules sharing advice stay on one line
 
 
 class FileSize(Contract):

@@ -52,7 +52,7 @@ def static_checks(project_dir: Path, requirements: Path | None) -> StaticResult:
             ("uv pip compile", lambda: linters.dependency_check(
                 requirements, uv=uv_binary(), root=project_dir
             ))
-        )  # fmt: skip - one check per entry
+        )  # fmt: skip # one check per entry
     result.findings = list(secrets_found)
     for name, check in checks:
         result.findings += _guarded(name, check, result.notes)

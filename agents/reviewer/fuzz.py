@@ -36,7 +36,7 @@ def _finding(code: str, message: str, *, blocking: bool) -> Finding:
     return Finding(
         tool="schemathesis", path="openapi.json", code=code, rules=[f"schemathesis:{code}"],
         message=message[:500], severity="high", blocking=blocking,
-    )  # fmt: skip - keyword arguments grouped as a finding reads them
+    )  # fmt: skip # keyword arguments grouped as a finding reads them
 
 
 def _fuzz_args(report: Path) -> list[str]:
@@ -45,7 +45,7 @@ def _fuzz_args(report: Path) -> list[str]:
         "--seed", str(FUZZ_SEED), "--workers", "1", "--no-color", "--generation-database",
         "none", "--request-timeout", "10", "--report", "json", "--report-json-path", str(report),
         "--output-sanitize", "true",
-    ]  # fmt: skip - an argv reads best as flags beside their values
+    ]  # fmt: skip # an argv reads best as flags beside their values
 
 
 def _failures(data: dict[str, Any]) -> list[Finding]:
@@ -72,7 +72,7 @@ def _summary(data: dict[str, Any], seconds: float) -> FuzzReport:
         failures=sum(int(f.get("count", 0)) for f in failures),
         server_errors=sum(int(f.get("count", 0)) for f in server),
         seconds=round(seconds, 2),
-    )  # fmt: skip - keyword arguments grouped as one record reads them
+    )  # fmt: skip # keyword arguments grouped as one record reads them
 
 
 def fuzz_api(

@@ -91,7 +91,7 @@ def _changes(
                 f"a/{path}",
                 f"b/{path}",
             )
-        )  # fmt: skip - one call
+        )  # fmt: skip # one call
         changes.append(
             CodeChange(path=path[:300], source=source(path)[:120], diff=redact(diff)[:20000])
         )
@@ -174,9 +174,7 @@ def model_fix(
         return [], [], None
     before = _snapshot(project_dir)
     request = _request(project_dir, blocking)
-    proposal, trace = consult_sync(
-        role="repair", payload=request, schema=PatchProposal, spec=spec
-    )
+    proposal, trace = consult_sync(role="repair", payload=request, schema=PatchProposal, spec=spec)
     if not proposal.diff.strip():
         return [], [], trace
     try:

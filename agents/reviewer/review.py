@@ -61,7 +61,7 @@ def _advice(text: str, bucket: str, code: str = "advice") -> Finding:
     return Finding.model_validate(
         {"tool": "reviewer", "path": "", "code": code, "message": text[:500], "severity": "info",
          "bucket": bucket}
-    )  # fmt: skip - one finding's fields
+    )  # fmt: skip # one finding's fields
 
 
 def _results(
@@ -124,7 +124,7 @@ def review(
     narrative, trace = consult_sync(
         role="reviewer", payload=_brief(project_dir, found, tests, score), schema=ReviewNarrative,
         spec=spec,
-    )  # fmt: skip - one call
+    )  # fmt: skip # one call
     notes = [n for n in [tests.note, fuzzing[0].note, *checked.notes] if n]
     logger.info("review: %d findings, %d failed tests, score %s", len(found), tests.failed, score)
     return ReviewReport(

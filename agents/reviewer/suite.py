@@ -47,7 +47,7 @@ def _failure(code: str, path: str, message: str) -> Finding:
     return Finding(
         tool="pytest", path=path[:300], code=code, rules=[f"pytest:{code}"],
         message=message[:500], severity="high", blocking=True,
-    )  # fmt: skip - keyword arguments grouped as a finding reads them
+    )  # fmt: skip # keyword arguments grouped as a finding reads them
 
 
 def _normalized(name: str) -> str:
@@ -121,7 +121,7 @@ def _pytest_args(env_dir: Path, out: Path, test_timeout: int) -> list[str]:
         "--omit=tests/*,*/tests/*,test_*.py,conftest.py", "-m", "pytest", "-q",
         "-p", "no:cacheprovider", f"--timeout={test_timeout}",
         f"--junitxml={out / 'junit.xml'}",
-    ]  # fmt: skip - an argv reads best as flags beside their values
+    ]  # fmt: skip # an argv reads best as flags beside their values
 
 
 def run_project_tests(
@@ -144,7 +144,7 @@ def run_project_tests(
             done = sandbox.run(
                 _pytest_args(env_dir, out, test_timeout), cwd=project_dir, venv=env_dir,
                 writable=[out],
-            )  # fmt: skip - keyword arguments grouped as one call reads them
+            )  # fmt: skip # keyword arguments grouped as one call reads them
         except SandboxTimeout as exc:
             return SuiteOutcome(findings=[_failure("timeout", ".", str(exc))])
         report = out / "junit.xml"

@@ -48,7 +48,7 @@ def hadolint(dockerfile: Path, *, root: Path | None = None) -> list[Finding]:
                 "json",
                 str(dockerfile),
             ]
-        )  # fmt: skip - an argv reads best as flags beside their values
+        )  # fmt: skip # an argv reads best as flags beside their values
     relative = relative_to(dockerfile, root)
     findings = []
     for item in diagnostics:
@@ -97,7 +97,7 @@ def yaml_check(path: Path, *, root: Path | None = None) -> list[Finding]:
             problem.desc,
             "high" if duplicate else severity,
             duplicate,
-        )  # fmt: skip - positional fields in Finding order
+        )  # fmt: skip # positional fields in Finding order
         findings.append(found)
     return bounded(findings)
 

@@ -116,7 +116,7 @@ def ruff_check(project_dir: Path) -> list[Finding]:
         "--per-file-ignores",
         "**/test_*.py:S101",
         ".",
-    ]  # fmt: skip - an argv reads best as flags beside their values
+    ]  # fmt: skip # an argv reads best as flags beside their values
     findings = []
     for item in run_json(args, cwd=project_dir):
         code = item.get("code") or ""
@@ -185,7 +185,7 @@ def _ruff(args: list[str], project_dir: Path) -> None:
             text=True,
             timeout=120,
             check=False,
-        )  # fmt: skip - keyword arguments grouped as a finding reads them
+        )  # fmt: skip # keyword arguments grouped as a finding reads them
     except subprocess.TimeoutExpired as exc:
         raise ToolFailed(f"ruff {args[0]} took longer than 120 s.") from exc
     if done.returncode != 0:

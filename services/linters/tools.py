@@ -34,7 +34,7 @@ SKIPPED_DIRS = frozenset(
         ".pytest_cache",
         ".ruff_cache",
     }
-)  # fmt: skip - a set of names reads better filled than one per line
+)  # fmt: skip # a set of names reads better filled than one per line
 SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 
@@ -45,7 +45,7 @@ def finding(
     return Finding(
         tool=tool, path=path, line=max(line, 0), code=code[:120], message=redact(message)[:500],
         severity=severity, blocking=blocking, rules=[f"{tool}:{code}"[:120]] if code else [],
-    )  # fmt: skip - keyword arguments grouped as a finding reads them
+    )  # fmt: skip # keyword arguments grouped as a finding reads them
 
 
 def bounded(findings: Iterable[Finding]) -> list[Finding]:

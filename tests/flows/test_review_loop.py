@@ -28,13 +28,13 @@ def build_version() -> str:
     done = subprocess.run("echo 1.0.0", shell=True, capture_output=True, text=True, check=True)
     return done.stdout.strip()
 '''
-VERSION_TEST = '''\
+VERSION_TEST = """\
 from app.version import build_version
 
 
 def test_build_version() -> None:
     assert build_version() == "1.0.0"
-'''
+"""
 
 
 @flow(name="review-loop-under-test")

@@ -57,7 +57,7 @@ class RecordingProxy:
             content=body,
             headers=headers,
             timeout=900,
-        )  # fmt: skip - one forwarded request
+        )  # fmt: skip # one forwarded request
         usage: dict[str, int] = {}
         if answer.headers.get("content-type", "").startswith("application/json"):
             found = json.loads(answer.content or b"{}")

@@ -71,7 +71,7 @@ class TestWholePipeline:
             outcome.review.llm,
             outcome.deployment.llm,
             outcome.validation.llm,
-        ]  # fmt: skip - the five agents in order
+        ]  # fmt: skip # the five agents in order
         for trace in traces:
             assert trace is not None
             assert trace.backend == "local"
@@ -131,7 +131,7 @@ class TestOtherBackendsOnTheSameServer:
             tests_failed=0,
             gates={"security": True},
             findings=[],
-        )  # fmt: skip - one input
+        )  # fmt: skip # one input
         return consult_sync(role="validator", payload=data, schema=ReleaseNotes, spec=spec)
 
     def test_the_openai_backend_answers_through_the_openai_endpoint(
@@ -146,7 +146,7 @@ class TestOtherBackendsOnTheSameServer:
             api_key=model_server.api_key,
             max_tokens=MAX_TOKENS,
             timeout_s=900,
-        )  # fmt: skip - one spec
+        )  # fmt: skip # one spec
         _, trace = self._ask(spec)
         assert trace.backend == "openai"
         assert trace.source in ("model", "offline-fallback")
@@ -164,7 +164,7 @@ class TestOtherBackendsOnTheSameServer:
             api_key=model_server.api_key,
             max_tokens=MAX_TOKENS,
             timeout_s=900,
-        )  # fmt: skip - one spec
+        )  # fmt: skip # one spec
         _, trace = self._ask(spec)
         assert trace.backend == "anthropic"
         assert trace.source in ("model", "offline-fallback")

@@ -181,9 +181,7 @@ class TestNames:
 
 
 class TestPorts:
-    def test_a_port_held_by_one_deployment_is_never_handed_to_another(
-        self, tmp_path: Path
-    ) -> None:
+    def test_a_port_held_by_one_deployment_is_never_handed_to_another(self, tmp_path: Path) -> None:
         """Two apps started at once get two ports, even when the port source offers one twice."""
         offers = iter([41001, 41001, 41001, 41002])
         deployer = LocalDeployer(

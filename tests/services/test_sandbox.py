@@ -20,7 +20,7 @@ from core.errors import SandboxUnavailable
 from services.sandbox import Limits, Sandbox, uv_cache_dir
 
 PROCESS_LIMIT = 64
-ESCAPES = '''\
+ESCAPES = """\
 import os
 import socket
 import time
@@ -52,7 +52,7 @@ def test_forks_many_processes() -> None:
     for pid in children:
         os.waitpid(pid, 0)
     assert len(children) == 200
-'''
+"""
 
 
 @pytest.fixture

@@ -35,6 +35,8 @@ from tests.servers import (
 
 AIRPORTS = Path(local_data.airports.filepath)
 WEATHER = Path(local_data.seattle_weather.filepath)
+
+
 def assert_one_sentence(error: BaseException) -> None:
     text = str(error)
     assert text.endswith("."), text

@@ -49,7 +49,7 @@ def _analyze(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ui.cli", "analyze", "--text", "A todo API with tasks."],
         capture_output=True, text=True, env=env, timeout=180, check=False,
-    )  # fmt: skip - one command
+    )  # fmt: skip # one command
 
 
 class TestOtlpExport:

@@ -35,8 +35,7 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """One generated project per kind (offline analyzer and generator)."""
     root = tmp_path_factory.mktemp("devops-projects")
     return {
-        kind: Path(build(kind, root / kind, text=REQUESTS[kind])[0].project_path)
-        for kind in KINDS
+        kind: Path(build(kind, root / kind, text=REQUESTS[kind])[0].project_path) for kind in KINDS
     }
 
 

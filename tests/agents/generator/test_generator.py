@@ -310,7 +310,9 @@ class TestDesignChecks:
         spec = BackendSpec(
             backend="openai", model="x", base_url="http://127.0.0.1:9/v1", api_key="k"
         )
-        with pytest.raises(ModelUnavailable, match=r"cannot be reached at http://127\.0\.0\.1:9/v1"):
+        with pytest.raises(
+            ModelUnavailable, match=r"cannot be reached at http://127\.0\.0\.1:9/v1"
+        ):
             generate(library_plan(), project_dir=tmp_path / "project", spec=spec)
         assert not (tmp_path / "project").exists()
 

@@ -16,7 +16,7 @@ def _trace(prompt: int, completion: int, cost: float | None = 0.0) -> LLMTrace:
     return LLMTrace(
         backend="openai", model="gpt-4o-mini", source="model", prompt_tokens=prompt,
         completion_tokens=completion, cost_usd=cost,
-    )  # fmt: skip - one trace per line reads better
+    )  # fmt: skip # one trace per line reads better
 
 
 class TestPrices:

@@ -19,7 +19,7 @@ ANSWER_SCHEMAS: list[type[BaseModel]] = [
     ReviewNarrative,
     DeploymentDesign,
     ReleaseNotes,
-]  # fmt: skip - the five agents' answers
+]  # fmt: skip # the five agents' answers
 
 
 def unbounded(schema: dict[str, Any], path: str = "$") -> list[str]:

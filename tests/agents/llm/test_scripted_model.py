@@ -91,7 +91,7 @@ class TestAnswers:
             generated_files=[],
             tech_stack=[],
             code_statistics=CodeStatistics(files=0, lines=0),
-        )  # fmt: skip - a minimal project record
+        )  # fmt: skip # a minimal project record
         failing = ReviewReport(
             review_results=ReviewResults(), code_quality_score=95, tests_passed=3, tests_failed=2
         )
@@ -99,7 +99,7 @@ class TestAnswers:
             deployment_files=[DeploymentFile(path="Dockerfile", kind="dockerfile")],
             cloud_provider="aws",
             k8s_manifests=["k8s/deployment.yaml"],
-        )  # fmt: skip - a minimal bundle
+        )  # fmt: skip # a minimal bundle
         pushy = json.dumps({"release_notes": ["Ship it."], "ready_for_deployment": True})
         with answering_with(TestConfig(_answer(pushy), _answer(pushy), model="gpt-4o-mini")):
             report = release.validate(analysis, code, failing, bundle, spec=SPEC)

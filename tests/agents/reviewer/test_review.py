@@ -75,7 +75,6 @@ class TestCleanProject:
         assert report.llm is not None
         assert report.llm.source == "offline"
 
-
     def test_tests_run_when_the_requirements_do_not_list_pytest(
         self, tmp_path: Path, sandbox: Sandbox
     ) -> None:
@@ -264,9 +263,7 @@ class TestScore:
 
     def test_parts_add_up_to_the_score(self) -> None:
         """The parts in the report sum to the score's distance from 100."""
-        parts = score_parts(
-            [self._finding("medium")], passed=2, failed=1, coverage=50.0
-        )
+        parts = score_parts([self._finding("medium")], passed=2, failed=1, coverage=50.0)
         assert 100 + sum(p.points for p in parts) == quality_score(parts) == 100 - 15 - 3 - 2.5
         assert [p.name for p in parts] == [
             "blocking findings", "failed tests", "other findings", "no tests", "coverage"
