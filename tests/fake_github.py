@@ -17,12 +17,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.git_servers import GitHttpBackend
+from tests.servers import serving
 
 POLLS_TO_FINISH = 3
 
@@ -319,12 +319,6 @@ def fake_github(
     state = FakeState(root=root, token=token, user=user, orgs=set(orgs))
     attributes = {"state": state, "project_root": root, "user": "x-access-token", "token": token}
     handler = type("Handler", (FakeGitHubHandler,), attributes)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(handler) as port:
+        state.base = f"http://127.0.0.1:{port}"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()

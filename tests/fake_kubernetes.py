@@ -16,9 +16,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.servers import serving
 
 _OBJECT = re.compile(r"/(api/v1|apis/[^/]+/[^/]+)/namespaces/([^/]+)/([^/]+)/([^/]+)(/status)?")
 _PROXY = re.compile(
@@ -150,11 +152,6 @@ def fake_kubernetes(*, token: str) -> Iterator[FakeCluster]:
     """Serve FakeKubernetes on 127.0.0.1; yields its state (``cluster.base`` is the server)."""
     cluster = FakeCluster(token=token)
     handler = type("Handler", (FakeKubernetesHandler,), {"cluster": cluster})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    cluster.base = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(handler) as port:
+        cluster.base = f"http://127.0.0.1:{port}"
         yield cluster
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -13,6 +13,7 @@ import contextlib
 import http.client
 import logging
 import os
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -59,6 +60,29 @@ def wait_for_http(
         finally:
             connection.close()
     raise EmulatorFailed(f"nothing answered HTTP on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def serving(
+    handler: type[BaseHTTPRequestHandler], *, tls: ssl.SSLContext | None = None
+) -> Iterator[int]:
+    """Serve ``handler`` on a free loopback port from a thread of this process (over TLS with
+    ``tls``); yields the port. On the way out the server stops, its socket closes and its thread
+    ends, so nothing of one test answers in the next."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    # A short poll: ``shutdown`` waits for the loop's next look (half a second by default).
+    loop = {"poll_interval": 0.05}
+    thread = threading.Thread(target=server.serve_forever, kwargs=loop, name=handler.__name__)
+    thread.daemon = True
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 def _start_in_thread(start: Callable[[], None], *, name: str) -> None:
@@ -184,7 +208,6 @@ def fake_google_token_endpoint() -> Iterator[str]:
     POST with a bearer token, so a service-account ``GcpCredentials`` block can refresh its
     credentials offline. The storage emulator ignores the token. Yields the token URL."""
     import json
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -198,14 +221,8 @@ def fake_google_token_endpoint() -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-    thread = threading.Thread(target=server.serve_forever, name="fake-google-token", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/token"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as port:
+        yield f"http://127.0.0.1:{port}/token"
 
 
 GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
@@ -306,10 +323,5 @@ def fault_proxy(upstream: str, fault: Fault) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: the tests read what their fault recorded, not an access log."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, name="fault-proxy", daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as port:
+        yield f"http://127.0.0.1:{port}"

@@ -11,10 +11,8 @@ import datetime as dt
 import ipaddress
 import logging
 import ssl
-import threading
 import uuid
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -40,6 +38,7 @@ from core.contracts import (
 from core.errors import PublishError
 from tasks.validator import release_project
 from tests.git_servers import HTTP_TOKEN, HTTP_USER, GitHttpBackend, make_project
+from tests.servers import serving
 
 PASSED = GateResult(passed=True, summary="passed")
 READY = ValidationReport(
@@ -166,16 +165,8 @@ def git_https(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     handler = type("Handler", (GitHttpBackend,), {"project_root": root})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield root, server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(handler, tls=context) as port:
+        yield root, port
 
 
 @flow(name="release-through-a-git-remote")

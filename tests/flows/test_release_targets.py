@@ -6,10 +6,9 @@ blocks, the local deployment; and the approval rules as the flow enforces them.
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from core.settings import get_settings
 from tests.emulated import BUCKET, Emulated
 from tests.fake_github import FakeState, fake_github
 from tests.flows.runs import REQUEST, Run, artifact_keys, published
-from tests.servers import fake_service_account
+from tests.servers import fake_service_account, serving
 
 pytestmark = [pytest.mark.usefixtures("prefect_api"), pytest.mark.timeout(900)]
 
@@ -58,13 +57,8 @@ class Receiver(BaseHTTPRequestHandler):
 def webhook() -> Iterator[tuple[str, list[str]]]:
     bodies: list[str] = []
     handler = type("Handler", (Receiver,), {"bodies": bodies})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", bodies
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler) as port:
+        yield f"http://127.0.0.1:{port}/hook", bodies
 
 
 def _release_block(cloud: str, request: pytest.FixtureRequest, canary: str) -> Emulated:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from core.errors import PublishError
 from services.git import GitPublisher, redact
 from services.processes import free_port
 from tests.git_servers import HTTP_TOKEN, HTTP_USER, GitHttpBackend, make_project
+from tests.servers import serving
 
 AUTHOR = {"author_name": "AG2 SDLC", "author_email": "sdlc@example.invalid"}
 
@@ -75,15 +74,8 @@ def git_http(tmp_path: Path) -> Iterator[tuple[Path, int]]:
     root = tmp_path / "http"
     root.mkdir()
     handler = type("Handler", (GitHttpBackend,), {"project_root": root})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield root, server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(handler) as port:
+        yield root, port
 
 
 class TestCommit:

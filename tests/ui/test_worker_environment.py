@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from tests.servers import serving
 from ui.deploy import worker_environment
 
 CALL_HEALTH = """
@@ -44,14 +44,8 @@ class _FailsOnce(BaseHTTPRequestHandler):
 def flaky_api() -> Iterator[str]:
     """An API whose first answer is a 500; its URL."""
     _FailsOnce.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FailsOnce)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/api"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_FailsOnce) as port:
+        yield f"http://127.0.0.1:{port}/api"
 
 
 def _call_health(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
