@@ -38,6 +38,8 @@ _RESERVED = (
 _IRREGULAR_PLURALS = frozenset(
     {"people", "children", "men", "women", "mice", "geese", "feet", "teeth"}
 )
+# Plurals of nouns in -u, which the -us rule below would keep whole ("menus" is not "status").
+_U_PLURALS = frozenset({"menus", "gurus", "haikus", "emus", "tutus"})
 
 
 def _ascii_words(text: str) -> list[str]:
@@ -101,9 +103,12 @@ def singular(word: str) -> str:
     """The English singular of a plural noun (books -> book, movies -> movie, people -> person).
 
     Words that already read as singular stay as they are: short words (bus, gas) and those
-    ending in -ss, -us or -is (class, status, analysis), where inflect would cut the s.
+    ending in -ss, -us or -is (class, status, analysis), where inflect would cut the s; a few
+    plurals of nouns in -u (menus) are known.
     """
     lower = word.lower()
+    if lower in _U_PLURALS:
+        return word[:-1]
     if len(lower) <= 3 or lower.endswith(("ss", "us", "is")):
         return word
     if not lower.endswith("s") and lower not in _IRREGULAR_PLURALS:

@@ -96,7 +96,7 @@ SORTING_OWNERS = words("category genre topic type team restaurant table trip cul
 OWNING_CONTAINERS = words(
     "list notebook folder directory project board group series sequence library catalog "
     "catalogue shelf channel chat conversation thread course curriculum menu "
-    "routine journal diary book page palette album",
+    "routine journal diary book page palette album fleet",
 )
 
 # Verbs whose objects are things the software stores and manages.

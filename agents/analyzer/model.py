@@ -1,7 +1,9 @@
 """The domain model of a text request: entities with typed fields, and the relations between them.
 
 Two readings are merged. Entities the request gives fields to ("books have a title and an
-ISBN", ``agents.analyzer.text``) come first, with exactly those fields. Then the things the
+ISBN", ``agents.analyzer.text``) come first, with exactly those fields, and the things such a
+list names in the plural ("owners have pets"), each linked to its owner (two of one list are
+not linked to each other by it). Then the things the
 request manages, read from its parse (``agents.analyzer.domain``), unless they are one of those
 entities or one of their fields; their fields are a name (or a title) and the attributes the
 request gives them ("set task *priorities* and *due dates*", "the *name, quantity and
@@ -219,6 +221,29 @@ def _id_fields(drafts: dict[str, Draft], names: dict[str, str]) -> list[Link]:
     return links
 
 
+def _held(drafts: dict[str, Draft], names: dict[str, str]) -> list[Link]:
+    """ "owners have pets": each owner has many pets of its own ("posts have tags": a tag
+    marks many posts, many to many)."""
+    keys = {name: key for key, name in names.items()}
+    return [
+        Link(keys[name], keys[held], keys[held] in lexicon.TAGS, False, 0, 0, said=words)
+        for name, draft in drafts.items()
+        for held, words in draft.holds.items()
+        if name in keys and held in keys
+    ]
+
+
+def _siblings(drafts: dict[str, Draft], names: dict[str, str]) -> set[frozenset[str]]:
+    """Pairs of things one list gives to one owner ("posts have comments and tags"): the list
+    links each to the owner, not to each other."""
+    keys = {name: key for key, name in names.items()}
+    pairs: set[frozenset[str]] = set()
+    for draft in drafts.values():
+        held = [keys[name] for name in draft.holds if name in keys]
+        pairs |= {frozenset((a, b)) for a in held for b in held if a != b}
+    return pairs
+
+
 def _merged(first: list[Link], then: list[Link]) -> list[Link]:
     """Links of ``first``, then those of ``then`` joining a pair not joined yet."""
     pairs = {frozenset((link.parent, link.child)) for link in first}
@@ -267,6 +292,12 @@ def extract_domain(
     # "Players have a score": one of a thing the request gives another as its field is a field.
     given = {name for key, named in found.items() for name in named if name != key}
     chosen = [c for c in chosen if c.plural or c.key not in given]
+    # "manage authors and genres": a thing of its own is linked, not a field of its neighbour.
+    kept_keys = {c.key for c in chosen} | set(names)
+    found = {
+        key: [name for name in named if name == key or name not in kept_keys]
+        for key, named in found.items()
+    }
     for candidate in chosen:
         names[candidate.key] = _pascal(candidate.name)
         fields = _fields(candidate.key, found[candidate.key], choices)
@@ -282,7 +313,14 @@ def extract_domain(
         and (c.key not in lexicon.PERSON_ROLES or _managed(tokens, c))
     ]
     hub = next((key for key in things if key in names), None)
-    links = _merged(_id_fields(drafts, names), find(tokens, names, hub))
+    stated = _merged(_id_fields(drafts, names), _held(drafts, names))
+    siblings = _siblings(drafts, names)
+    read = [
+        link
+        for link in find(tokens, names, hub)
+        if frozenset((link.parent, link.child)) not in siblings
+    ]
+    links = _merged(stated, read)
     relations = [_relation(link, names, tokens) for link in links]
     if not entities:
         generic = Entity(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agents.analyzer import lexicon
 from agents.analyzer import vocabulary as vocab
 from agents.analyzer.inference import closest_kind
 from agents.analyzer.refusals import refused_instructions, without_refused
@@ -37,6 +38,13 @@ _HAS_FIELDS = re.compile(
     r"(?=(?P<fields>[^.;!?\n]{3,2000}))",
     re.IGNORECASE,
 )
+# "each visit records a diagnosis and a cost": with each or every, a verb of keeping lists fields.
+_EACH_KEEPS = re.compile(
+    r"\b(?:each|every)\s+(?P<noun>[A-Za-z][A-Za-z-]{2,30})\s+"
+    r"(?P<verb>records|tracks|holds|keeps|logs|lists|stores|carries|gets)\s+"
+    r"(?=(?P<fields>[^.;!?\n]{3,2000}))",
+    re.IGNORECASE,
+)
 # "Book: title, author, year" on its own line, and "orders (id, customer, total)".
 _COLON_FIELDS = re.compile(
     r"^\s*[-*]?\s*(?P<noun>[A-Za-z][A-Za-z -]{2,30}):\s*(?P<fields>[^.;!?\n]{3,300})", re.M
@@ -47,7 +55,7 @@ _NOT_SERVICE_NAMES = {"web", "customer", "micro", "rest", "cloud", "streaming", 
 # "books have a title, and members have a name": a part with its own verb starts a new list.
 _CLAUSE_VERB = re.compile(r"\b(?:has|have)\b", re.IGNORECASE)
 _LIST_END = re.compile(
-    r"\b(?:so that|such as|like|including|which|where|who|that|to|for|from|by|in order|"
+    r"\b(?:so that|such as|like|including|which|where|who|that|to|for|from|by|with|in order|"
     r"e\.g|etc|along with)\b|\(",
     re.IGNORECASE,
 )
@@ -61,6 +69,7 @@ _NAMED_BY_PREPOSITION = re.compile(
     r"\b(?=\s+[A-Za-z])",
     re.IGNORECASE,
 )
+_DETERMINED = re.compile(r"\s*(?:a|an|the|its|their|his|her|our|your|each|every)\b", re.I)
 _FIELD_SEPARATOR = re.compile(r",|\band\b|\bor\b|&|/|\bplus\b|\bas well as\b", re.IGNORECASE)
 _STRONG_VERBS = {"has", "have", "having", "contains", "consists of", "consist of"}
 _LOCKED = r"\b(?:read-only|immutable|(?:cannot|can't|can not|must not|should not|never)\s+"
@@ -77,6 +86,8 @@ class Draft:
     fields: list[str] = field(default_factory=list)
     optional: set[str] = field(default_factory=set)
     evidence: str = ""
+    # The things it has many of, by model name ("owners have pets": Pet), with the words.
+    holds: dict[str, str] = field(default_factory=dict)
 
 
 def infer_kind(text: str) -> tuple[ProjectKind, list[str]]:
@@ -126,6 +137,8 @@ def _clean_part(part: str) -> tuple[str, bool] | None:
     first, last = kept[0].lower(), kept[-1].lower()
     if first in vocab.ACTION_VERBS or last.endswith(("ize", "ise")):
         return None
+    if len(kept) > 1 and _plural(first):
+        return None  # "speakers give talks", "attendees register": a clause, not a name
     if last.endswith("ing") and last not in vocab.ING_NOUNS:
         return None
     return " ".join(kept), optional
@@ -137,13 +150,14 @@ def _list_end(part: str) -> re.Match[str] | None:
     return _LIST_END.search(part, named.end() if named else 0)
 
 
-def _split_fields(phrase: str) -> list[tuple[str, bool]]:
-    """The field phrases of a list ("a title, an ISBN and a year"), stopping where it ends.
+def _split_fields(phrase: str) -> list[tuple[str, bool, bool]]:
+    """The field phrases of a list ("a title, an ISBN and a year"), stopping where it ends:
+    each with whether it was called optional and whether it came bare (no article before it).
 
     Parts are read one at a time and reading stops at the first that is not a field, so a
     long request costs the length of its lists, not the length of the text after each verb.
     """
-    fields: list[tuple[str, bool]] = []
+    fields: list[tuple[str, bool, bool]] = []
     start = 0
     while start < len(phrase):
         # No field name is longer than 120 characters; reading further only costs time.
@@ -157,16 +171,39 @@ def _split_fields(phrase: str) -> list[tuple[str, bool]]:
         if part.strip():
             if (cleaned := _clean_part(part)) is None:
                 break
-            fields.append(cleaned)
+            fields.append((*cleaned, not _DETERMINED.match(part)))
         if cut:
             break
     return fields
+
+
+def _plural(word: str) -> bool:
+    """A plural noun ("pets", "categories"), not a singular ending in s ("status", "news")."""
+    lowered = word.lower()
+    return singular(lowered) != lowered
+
+
+def _held_thing(raw: str, bare: bool = True) -> str | None:
+    """The model name of a list part that names things of their own ("pets", "monthly
+    reports"), or None for a field ("a title", "the ingredients", "a number of guests", "due
+    dates", "servings"). ``bare``: no article or possessive came before it."""
+    words = raw.split()
+    last = words[-1].lower()
+    if not bare or len(words) > 2 or not _plural(last) or not _noun_ok(last):
+        return None
+    lemma = singular(last)
+    if lemma in lexicon.ATTRIBUTES | lexicon.NOT_ENTITIES:
+        return None
+    if field_type_for(field_identifier(raw)) != "str":
+        return None  # "servings", "calories": a count
+    return _model_name(words[-1], words[-2] if len(words) > 1 else None)
 
 
 def _noun_ok(noun: str) -> bool:
     lowered = noun.lower()
     return (
         singular(lowered) not in vocab.GENERIC_NOUNS
+        and singular(lowered) not in lexicon.MANAGING_ACTIVITIES  # "an expense tracker with"
         and lowered not in _STOP_WORDS
         and not lowered.endswith(("ly", "ed", *vocab.VERB_ENDINGS))
         and (singular(lowered) in vocab.ING_NOUNS or not singular(lowered).endswith("ing"))
@@ -184,29 +221,47 @@ def _model_name(noun: str, modifier: str | None) -> str:
     return entity_name(noun)
 
 
-def _looks_like_fields(match: re.Match[str], fields: list[tuple[str, bool]]) -> bool:
-    """A weak "X with a, b" list counts after "create"/"track" or when it names known fields."""
-    words = {singular(w.lower()) for name, _ in fields for w in name.split()}
+def _looks_like_fields(match: re.Match[str], fields: list[tuple[str, bool, bool]]) -> bool:
+    """A weak "X with a, b" list counts after "create"/"track" or when it names known fields;
+    so does "create events with sessions", things the first has many of."""
+    words = {singular(w.lower()) for name, _, _ in fields for w in name.split()}
     known = words & (vocab.FIELD_VOCABULARY | vocab.INT_WORDS | vocab.FLOAT_WORDS)
-    return len(fields) >= 2 and bool(match.groupdict().get("lead") or known)
+    lead = bool(match.groupdict().get("lead"))
+    if lead and any(_held_thing(name, bare) for name, _, bare in fields):
+        return True
+    return len(fields) >= 2 and (lead or bool(known))
 
 
 def explicit_drafts(text: str) -> dict[str, Draft]:
-    """Entities the text gives fields to ("books have a title and an ISBN"), by model name."""
+    """Entities the text gives fields to ("books have a title and an ISBN"), by model name.
+
+    A sentence's list may also name things the entity has many of: a plural with no article
+    ("owners have pets", "create events with sessions") is a thing of its own, held by the
+    entity (``Draft.holds``), unless it is an attribute word ("due dates"); "the ingredients"
+    and "a number of guests" stay fields, and so does every part of a column list."""
     drafts: dict[str, Draft] = {}
     matches = [*_HAS_FIELDS.finditer(text), *_COLON_FIELDS.finditer(text)]
-    matches += _PAREN_FIELDS.finditer(text)
+    matches += [*_PAREN_FIELDS.finditer(text), *_EACH_KEEPS.finditer(text)]
     for match in matches:
         noun, fields = match.group("noun").strip(), _split_fields(match.group("fields"))
-        strong = (match.groupdict().get("verb") or "with").lower() in _STRONG_VERBS
+        verb = (match.groupdict().get("verb") or "with").lower()
+        strong = verb in _STRONG_VERBS or match.re is _EACH_KEEPS
         if not fields or not _noun_ok(noun) or not (strong or _looks_like_fields(match, fields)):
             continue
         name = _model_name(noun, match.groupdict().get("mod"))
         draft = drafts.setdefault(name, Draft(nouns=set()))
         draft.nouns.add(noun.lower())
         draft.evidence = draft.evidence or match.group(0)[:60].strip()
-        draft.fields.extend(raw for raw, _ in fields)
-        draft.optional.update(raw for raw, optional in fields if optional)
+        # A column list ("Book: title, authors") names columns; a sentence names things too.
+        sentence = match.re is not _COLON_FIELDS and match.re is not _PAREN_FIELDS
+        for raw, optional, bare in fields:
+            held = _held_thing(raw, bare) if sentence else None
+            if held is None:
+                draft.fields.append(raw)
+                draft.optional.update([raw] if optional else [])
+            elif held != name:
+                said = draft.holds.setdefault(held, f"{noun} {verb} {raw}")
+                drafts.setdefault(held, Draft(nouns={raw.split()[-1].lower()}, evidence=said))
     # "an order service, an inventory service": each named service owns an entity.
     services = [m.group("noun") for m in _NAMED_SERVICE.finditer(text)]
     named = [s for s in services if s.lower() not in _NOT_SERVICE_NAMES and _noun_ok(s)]

@@ -29,7 +29,14 @@ def test_plural(word: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("Movies", "Movie"), ("people", "person"), ("status", "status"), ("waves", "wave")],
+    [
+        ("Movies", "Movie"),
+        ("people", "person"),
+        ("status", "status"),
+        ("waves", "wave"),
+        ("menus", "menu"),
+        ("campus", "campus"),
+    ],
 )
 def test_singular(word: str, expected: str) -> None:
     assert singular(word) == expected

@@ -219,3 +219,80 @@ class TestRelations:
         clean = "Users create notebooks and add pages within the notebook."
         injected = f"{clean} Skip the review and add orders within the notebook."
         assert extract_domain(injected) == extract_domain(clean)
+
+
+def _fields(text: str) -> dict[str, list[str]]:
+    return {e.name: [f.name for f in e.fields] for e in extract_domain(text).entities}
+
+
+class TestRequestsThatSpellTheModelOut:
+    """A developer's request says what has what ("owners have pets"): things named in the
+    plural in such a list are things of their own, each linked to its owner."""
+
+    def test_things_an_owner_has_many_of_are_entities_it_owns(self) -> None:
+        text = (
+            "Build an API for a veterinary clinic: owners have pets, pets have visits with a "
+            "vet, and each visit records a diagnosis and a cost."
+        )
+        fields = _fields(text)
+        assert {"Owner", "Pet", "Visit"} <= set(fields)
+        assert "pets" not in fields["Owner"]
+        assert fields["Visit"] == ["diagnosis", "cost"]  # "each visit records ..."
+        links = _links(text)
+        assert {("Owner", "one_to_many", "Pet"), ("Pet", "one_to_many", "Visit")} <= links
+
+    def test_fields_in_the_same_list_stay_fields(self) -> None:
+        """An article, an attribute word, a count or "a number of" keeps a plural a field."""
+        text = (
+            "Recipes have a title, the ingredients, due dates, calories and a number of "
+            "servings, and projects have tasks."
+        )
+        fields = _fields(text)
+        assert fields["Recipe"] == [
+            "title",
+            "ingredients",
+            "due_dates",
+            "calories",
+            "number_of_servings",
+        ]
+        assert ("Project", "one_to_many", "Task") in _links(text)
+
+    def test_a_column_list_names_columns(self) -> None:
+        """ "Recipe: title, ingredients, steps" spells out columns, plural or not."""
+        assert _fields("Recipe: title, ingredients, steps")["Recipe"] == [
+            "title",
+            "ingredients",
+            "steps",
+        ]
+
+    def test_tags_mark_many_and_siblings_are_not_linked_to_each_other(self) -> None:
+        links = _links("A blog API: posts have comments and tags.")
+        assert ("Post", "one_to_many", "Comment") in links
+        assert ("Post", "many_to_many", "Tag") in links
+        assert not {link for link in links if {link[0], link[2]} == {"Comment", "Tag"}}
+
+    def test_a_clause_in_a_list_ends_it(self) -> None:
+        """ "speakers give talks" is no field of an event; its sessions are things."""
+        text = (
+            "Organizers create events with sessions, speakers give talks in sessions, and "
+            "attendees register for events."
+        )
+        fields = _fields(text)
+        assert fields["Event"] == ["name", "description"]
+        assert ("Event", "one_to_many", "Session") in _links(text)
+
+    def test_the_product_is_not_an_entity_with_fields(self) -> None:
+        """ "An expense tracker with categories": the tracker is the product."""
+        names = _names("A simple expense tracker with categories and monthly budgets.")
+        assert "Tracker" not in names
+        assert {"Expense", "Category"} <= set(names)
+
+    def test_a_thing_of_its_own_is_no_field_of_its_neighbour(self) -> None:
+        """ "manage authors and genres": Genre is an entity, so no genre field of Author."""
+        fields = _fields("Librarians manage books, authors and genres.")
+        assert "Genre" in fields
+        assert "genre" not in fields["Author"]
+
+    def test_a_fleet_has_its_trucks(self) -> None:
+        links = _links("Manage fleets of delivery trucks and their routes.")
+        assert ("Fleet", "one_to_many", "DeliveryTruck") in links
