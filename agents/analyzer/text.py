@@ -183,20 +183,26 @@ def _plural(word: str) -> bool:
     return singular(lowered) != lowered
 
 
-def _held_thing(raw: str, bare: bool = True) -> str | None:
-    """The model name of a list part that names things of their own ("pets", "monthly
-    reports"), or None for a field ("a title", "the ingredients", "a number of guests", "due
-    dates", "servings"). ``bare``: no article or possessive came before it."""
+def _named_plural(raw: str, bare: bool) -> str | None:
+    """The model name of a list part that is a plural noun with no article before it (``bare``),
+    with at most one word in front ("pets", "monthly reports"), else None."""
     words = raw.split()
     last = words[-1].lower()
     if not bare or len(words) > 2 or not _plural(last) or not _noun_ok(last):
         return None
-    lemma = singular(last)
+    return _model_name(words[-1], words[-2] if len(words) > 1 else None)
+
+
+def _held_thing(raw: str, bare: bool = True) -> str | None:
+    """The model name of a list part that names things of their own ("pets", "monthly
+    reports"), or None for a field ("a title", "the ingredients", "a number of guests", "due
+    dates", "servings"). ``bare``: no article or possessive came before it."""
+    lemma = singular(raw.split()[-1].lower())
     if lemma in lexicon.ATTRIBUTES | lexicon.NOT_ENTITIES:
         return None
     if field_type_for(field_identifier(raw)) != "str":
         return None  # "servings", "calories": a count
-    return _model_name(words[-1], words[-2] if len(words) > 1 else None)
+    return _named_plural(raw, bare)
 
 
 def _noun_ok(noun: str) -> bool:
@@ -240,6 +246,7 @@ def explicit_drafts(text: str) -> dict[str, Draft]:
     entity (``Draft.holds``), unless it is an attribute word ("due dates"); "the ingredients"
     and "a number of guests" stay fields, and so does every part of a column list."""
     drafts: dict[str, Draft] = {}
+    plurals: list[tuple[Draft, str, str, str]] = []  # fields that could name another entity
     matches = [*_HAS_FIELDS.finditer(text), *_COLON_FIELDS.finditer(text)]
     matches += [*_PAREN_FIELDS.finditer(text), *_EACH_KEEPS.finditer(text)]
     for match in matches:
@@ -259,9 +266,17 @@ def explicit_drafts(text: str) -> dict[str, Draft]:
             if held is None:
                 draft.fields.append(raw)
                 draft.optional.update([raw] if optional else [])
+                other = _named_plural(raw, bare) if sentence else None
+                if other and other != name:
+                    plurals.append((draft, raw, other, f"{noun} {verb} {raw}"))
             elif held != name:
                 said = draft.holds.setdefault(held, f"{noun} {verb} {raw}")
                 drafts.setdefault(held, Draft(nouns={raw.split()[-1].lower()}, evidence=said))
+    # "boards have columns, columns have cards": a plural the text gives fields is a thing.
+    for draft, raw, other, said in plurals:
+        if other in drafts and raw in draft.fields:
+            draft.fields.remove(raw)
+            draft.holds.setdefault(other, said)
     # "an order service, an inventory service": each named service owns an entity.
     services = [m.group("noun") for m in _NAMED_SERVICE.finditer(text)]
     named = [s for s in services if s.lower() not in _NOT_SERVICE_NAMES and _noun_ok(s)]

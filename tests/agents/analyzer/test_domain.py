@@ -241,6 +241,13 @@ class TestRequestsThatSpellTheModelOut:
         links = _links(text)
         assert {("Owner", "one_to_many", "Pet"), ("Pet", "one_to_many", "Visit")} <= links
 
+    def test_a_plural_the_request_gives_fields_is_a_thing(self) -> None:
+        """ "columns" alone would be a field (a data word); "columns have cards" says more."""
+        text = "A kanban board: boards have columns, columns have cards with a title."
+        assert "columns" not in _fields(text)["Board"]
+        links = _links(text)
+        assert {("Board", "one_to_many", "Column"), ("Column", "one_to_many", "Card")} <= links
+
     def test_fields_in_the_same_list_stay_fields(self) -> None:
         """An article, an attribute word, a count or "a number of" keeps a plural a field."""
         text = (
