@@ -29,7 +29,7 @@ import functools
 import hashlib
 import importlib.util
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -145,13 +145,79 @@ def _lemma(lower: str, lemma: str, tag: str) -> str:
     return lemma
 
 
+# Plural nouns English does use as modifiers ("sports team managers", "sales tax rates").
+_PLURAL_MODIFIERS = frozenset(
+    {"sports", "sales", "arts", "goods", "savings", "clothes", "earnings", "customs", "news"}
+)
+
+
+def _verb_read_as_modifier(tokens: list[Token], head: Token) -> tuple[Token, Token] | None:
+    """The subject and verb of "patients book appointments" where the tagger read a plural, a
+    word the lemmatizer also knows as a verb and a noun as one noun ("patients' book
+    appointments") or took the plural for the verb ("venues [host events]"), else None. A
+    plural noun rarely modifies another, nor takes an object."""
+    if head.pos != "NOUN" or head.index < 2:
+        return None
+    subject, verb = tokens[head.index - 2], tokens[head.index - 1]
+    if verb.dep != "compound" or verb.head != head.index or verb.tag != "NN":
+        return None
+    if subject.tag != "NNS" or subject.lower in _PLURAL_MODIFIERS:
+        return None
+    if not known(subject.lemma, "noun"):
+        return None  # "the organizer simplifies file management": the verb is the plural
+    modifier = subject.dep == "compound" and subject.head == head.index
+    taking = head.dep == "dobj" and head.head == subject.index
+    return (subject, verb) if (modifier or taking) and known(verb.lemma, "verb") else None
+
+
+# What stays on a noun when the verb takes its place in the sentence.
+_NOUN_PHRASE = frozenset({"det", "amod", "compound", "poss", "nummod", "prep"})
+
+
+def _with_verbs_read_as_modifiers(tokens: list[Token]) -> list[Token]:
+    """The parse with each ``_verb_read_as_modifier`` turned into subject, verb and object."""
+    found = [(head, *pair) for head in tokens if (pair := _verb_read_as_modifier(tokens, head))]
+    if not found:
+        return tokens
+    tokens = list(tokens)
+    for head, subject, verb in found:
+        # The verb takes the place in the sentence of the word the parser made the clause.
+        clause = subject if head.head == subject.index else head
+        top = verb.index if clause.head == clause.index else clause.head
+        tokens[verb.index] = replace(verb, pos="VERB", tag="VBP", dep=clause.dep, head=top)
+        tokens[subject.index] = replace(subject, dep="nsubj", head=verb.index)
+        tokens[head.index] = replace(head, dep="dobj", head=verb.index)
+        ours = (subject.index, verb.index, head.index)
+        for token in tokens:  # what hung on the clause's word hangs on its verb
+            moved = clause is subject or token.dep not in _NOUN_PHRASE
+            if token.head == clause.index and token.index not in ours and moved:
+                tokens[token.index] = replace(token, head=verb.index)
+    kids: dict[int, list[int]] = {token.index: [] for token in tokens}
+    for token in tokens:
+        if token.head != token.index:
+            kids[token.head].append(token.index)
+    tokens = [replace(t, children=tuple(sorted(kids[t.index]))) for t in tokens]
+    return [replace(t, left=_leftmost(tokens, t)) for t in tokens]
+
+
+def _leftmost(tokens: list[Token], token: Token) -> int:
+    """The index of the leftmost word of ``token``'s subtree."""
+    left, stack = token.index, list(token.children)
+    while stack:
+        index = stack.pop()
+        left = min(left, index)
+        stack.extend(tokens[index].children)
+    return left
+
+
 def parse(text: str) -> list[Token]:
-    """The words of ``text`` (up to ``MAX_PARSED_CHARS``) with their tags and dependencies."""
+    """The words of ``text`` (up to ``MAX_PARSED_CHARS``) with their tags and dependencies
+    (less one misreading the small tagger makes: ``_verb_read_as_modifier``)."""
     document = _pipeline()(text[:MAX_PARSED_CHARS])
     sentence_of = {
         token.i: number for number, sentence in enumerate(document.sents) for token in sentence
     }
-    return [
+    tokens = [
         Token(
             index=token.i,
             text=token.text,
@@ -167,6 +233,7 @@ def parse(text: str) -> list[Token]:
         )
         for token in document
     ]
+    return _with_verbs_read_as_modifiers(tokens)
 
 
 def categorizing(tokens: list[Token]) -> list[Token]:

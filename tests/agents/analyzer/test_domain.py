@@ -248,6 +248,11 @@ class TestRequestsThatSpellTheModelOut:
         links = _links(text)
         assert {("Board", "one_to_many", "Column"), ("Column", "one_to_many", "Card")} <= links
 
+    def test_people_who_book_are_records_of_their_own(self) -> None:
+        links = _links("Patients book appointments with doctors. Appointments have a date.")
+        assert {("Patient", "one_to_many", "Appointment")} <= links
+        assert {("Doctor", "one_to_many", "Appointment")} <= links
+
     def test_fields_in_the_same_list_stay_fields(self) -> None:
         """An article, an attribute word, a count or "a number of" keeps a plural a field."""
         text = (

@@ -73,3 +73,28 @@ class TestParse:
     ) -> None:
         """ "identifies", even tagged a plural noun, is "identify"; "movies" stay "movie"."""
         assert parse(text)[word].lemma == lemma
+
+    @pytest.mark.parametrize(
+        "text", ["Patients book appointments with doctors.", "Venues host events."]
+    )
+    def test_a_plural_a_verb_and_its_object_read_as_one_noun_are_a_clause(self, text: str) -> None:
+        """The small tagger reads "Patients book appointments" as one noun ("patients' book
+        appointments") or "venues" as the verb; the words are subject, verb and object."""
+        subject, verb, thing = parse(text)[:3]
+        assert (verb.pos, verb.dep) == ("VERB", "ROOT")
+        assert (subject.dep, subject.head) == ("nsubj", verb.index)
+        assert (thing.dep, thing.head) == ("dobj", verb.index)
+        assert {subject.index, thing.index} <= set(verb.children)
+        assert verb.left == 0
+
+    @pytest.mark.parametrize(
+        ("text", "word"),
+        [
+            ("An app that helps sports team managers and coaches.", 5),
+            ("The Directory Organizer simplifies file management.", 4),
+        ],
+    )
+    def test_plural_modifiers_and_real_verbs_stay_as_parsed(self, text: str, word: int) -> None:
+        """ "sports team managers" is one noun; in "simplifies file management" the plural
+        is the verb, not a subject."""
+        assert parse(text)[word].pos == "NOUN"
