@@ -8,7 +8,8 @@ A link is written in a few ways, and each way says which side owns the other:
   products"), and "*with*" owns its object ("notebooks *with* pages") unless that object is a
   person ("sessions *with* tutors": the tutor has the sessions);
 - a verb's object and preposition: "organise palettes *into* categories", "assign tasks *to*
-  employees", "order food *from* restaurants": the preposition's object is the parent;
+  employees", "order food *from* restaurants": the preposition's object is the parent; so is
+  it for the subject of "belong" ("tracks *belong to* an album");
 - a subject and its object: "each challenge *includes* videos", "managers *assign* tasks": the
   subject owns the object when the verb means having, or when the subject is a person and
   the verb puts the object nowhere else ("customers add restaurants *to orders*");
@@ -106,7 +107,8 @@ def _noun_prepositions(tokens: list[Token], keys: set[str]) -> list[Link]:
 def _verb_prepositions(tokens: list[Token], keys: set[str]) -> list[Link]:
     links = []
     for verb in (t for t in tokens if t.pos == "VERB"):
-        objects = [o for d in children(tokens, verb, "dobj") for o in _keyed(tokens, d, keys)]
+        placed = "nsubj" if verb.lemma == "belong" else "dobj"  # "tracks belong to an album"
+        objects = [o for d in children(tokens, verb, placed) for o in _keyed(tokens, d, keys)]
         for prep in children(tokens, verb, "prep", "dative"):
             if not objects or prep.lower not in _VERB_PARENT_AFTER | {"with"}:
                 continue

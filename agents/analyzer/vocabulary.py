@@ -84,7 +84,7 @@ DATE_WORDS = _words("date birthday birthdate dob deadline")
 INT_WORDS = _words(
     "count quantity qty age pages stock level duration minute seconds second hour capacity rank "
     "serving calorie step rep vote like view seat guest night point priority copy floor time "
-    "runtime tenure year pages calories"
+    "runtime tenure year pages calories set"
 )
 # "phone number" and "ISBN number" are codes, not quantities.
 CODE_NUMBERS = _words(
@@ -94,5 +94,5 @@ CODE_NUMBERS = _words(
 FLOAT_WORDS = _words(
     "price amount cost rating score salary balance weight height latitude longitude lat lng lon "
     "percent percentage rate total fee budget tax discount distance temperature income revenue "
-    "average ratio gpa bmi speed charge humidity pressure voltage value spend"
+    "average ratio gpa bmi speed charge humidity pressure voltage value spend rent deposit wage"
 )

@@ -248,6 +248,14 @@ class TestRequestsThatSpellTheModelOut:
         links = _links(text)
         assert {("Board", "one_to_many", "Column"), ("Column", "one_to_many", "Card")} <= links
 
+    def test_what_a_thing_belongs_to_is_its_parent(self) -> None:
+        text = (
+            "A music API with artists, albums and tracks; albums belong to an artist and "
+            "tracks belong to an album."
+        )
+        links = _links(text)
+        assert {("Artist", "one_to_many", "Album"), ("Album", "one_to_many", "Track")} <= links
+
     def test_people_who_book_are_records_of_their_own(self) -> None:
         links = _links("Patients book appointments with doctors. Appointments have a date.")
         assert {("Patient", "one_to_many", "Appointment")} <= links

@@ -279,6 +279,9 @@ class TestEntityPhrases:
             ("is_active", "bool"),
             ("unit_price", "float"),
             ("date_of_birth", "date"),
+            ("monthly_rent", "float"),
+            ("sets", "int"),
+            ("asset", "str"),
         ],
     )
     def test_field_types_come_from_whole_words(self, name: str, field_type: str) -> None:
