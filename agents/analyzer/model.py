@@ -3,14 +3,16 @@
 Two readings are merged. Entities the request gives fields to ("books have a title and an
 ISBN", ``agents.analyzer.text``) come first, with exactly those fields, and the things such a
 list names in the plural ("owners have pets"), each linked to its owner (two of one list are
-not linked to each other by it). Then the things the
-request manages, read from its parse (``agents.analyzer.domain``), unless they are one of those
-entities or one of their fields; their fields are a name (or a title) and the attributes the
-request gives them ("set task *priorities* and *due dates*", "the *name, quantity and
-condition* of each card"), typed from their words, with the values of an enumeration when it
-lists them ("a status such as open, closed or archived"). Relations come from
-``agents.analyzer.relations``. A request that names nothing gets one generic ``Item``,
-flagged ``generic`` so the plan can say so.
+not linked to each other by it). Then the things the request manages, read from its parse
+(``agents.analyzer.domain``), unless they are one of those entities or one of their fields;
+their fields are a name (or a title) and the attributes the request gives them ("set task
+*priorities* and *due dates*", "the *name, quantity and condition* of each card"), typed from
+their words, with the values of an enumeration when it lists them ("a status such as open,
+closed or archived"). Relations come from ``agents.analyzer.relations``; where the request
+keeps a record of an act its verb names ("customers rent cars; each rental has a pickup
+date"), the record joins who and what (a customer's rentals, a car's rentals) instead of the
+verb linking them directly. A request that names nothing gets one generic ``Item``, flagged
+``generic`` so the plan can say so.
 """
 
 from __future__ import annotations
@@ -45,6 +47,23 @@ _SETTING_VERBS = lexicon.words(
     "give include store edit change mark"
 )
 _TIMED = ("due", "start", "end")
+# Acts a request keeps a record of, by verb: "customers rent cars ... each rental".
+_RECORDS_OF_ACTS = {
+    "rent": ("rental",),
+    "enroll": ("enrollment", "enrolment"),
+    "enrol": ("enrolment", "enrollment"),
+    "borrow": ("loan",),
+    "lend": ("loan",),
+    "book": ("booking", "reservation"),
+    "reserve": ("reservation", "booking"),
+    "subscribe": ("subscription",),
+    "register": ("registration",),
+    "apply": ("application",),
+    "buy": ("purchase",),
+    "purchase": ("purchase",),
+    "attend": ("attendance",),
+    "lease": ("lease",),
+}
 _CHOICES = re.compile(
     r"\b(?P<what>status|state|stage|priority|level|type|category)(?:e?s)?\b[^.;]{0,40}?"
     r"(?:such as|like|e\.g\.,?|:|\()\s*(?P<values>[a-z][a-z -]{0,30}"
@@ -244,6 +263,39 @@ def _siblings(drafts: dict[str, Draft], names: dict[str, str]) -> set[frozenset[
     return pairs
 
 
+def _keyed_heads(tokens: list[Token], heads: list[Token], keys: set[str]) -> list[Token]:
+    """``heads`` and the words listed with them that are entity keys."""
+    return [t for h in heads for t in [h, *children(tokens, h, "conj")] if t.lemma in keys]
+
+
+def _recorded_acts(tokens: list[Token], names: dict[str, str], links: list[Link]) -> list[Link]:
+    """ "Customers rent cars; each rental has a pickup date": the rental is the record of the
+    act, so the customer and the car each have rentals, and the customer does not have the
+    cars."""
+    keys = set(names)
+    for verb in (t for t in tokens if t.pos == "VERB" and t.lemma in _RECORDS_OF_ACTS):
+        record = next((key for key in _RECORDS_OF_ACTS[verb.lemma] if key in names), None)
+        doers = _keyed_heads(tokens, children(tokens, verb, "nsubj"), keys)
+        objects = children(tokens, verb, "dobj")
+        objects += [o for p in children(tokens, verb, "prep") for o in children(tokens, p, "pobj")]
+        done = _keyed_heads(tokens, objects, keys)
+        joined = {t.lemma: t for t in [*doers, *done] if t.lemma != record}
+        if record is None or not doers or not done or len(joined) < 2:
+            continue
+        shortcut = {frozenset((a.lemma, b.lemma)) for a in doers for b in done}
+        replaced = {frozenset((record, end)) for end in joined}
+        links = [
+            link
+            for link in links
+            if frozenset((link.parent, link.child)) not in shortcut | replaced
+        ]
+        links += [
+            Link(t.lemma, record, False, False, min(t.index, verb.index), max(t.index, verb.index))
+            for t in joined.values()
+        ]
+    return links
+
+
 def _merged(first: list[Link], then: list[Link]) -> list[Link]:
     """Links of ``first``, then those of ``then`` joining a pair not joined yet."""
     pairs = {frozenset((link.parent, link.child)) for link in first}
@@ -320,7 +372,7 @@ def extract_domain(
         for link in find(tokens, names, hub)
         if frozenset((link.parent, link.child)) not in siblings
     ]
-    links = _merged(stated, read)
+    links = _recorded_acts(tokens, names, _merged(stated, read))
     relations = [_relation(link, names, tokens) for link in links]
     if not entities:
         generic = Entity(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from agents.analyzer import AnalyzerInput, extract_domain, plan_for
 from agents.analyzer.domain import select
 
@@ -255,6 +257,31 @@ class TestRequestsThatSpellTheModelOut:
         )
         links = _links(text)
         assert {("Artist", "one_to_many", "Album"), ("Album", "one_to_many", "Track")} <= links
+
+    @pytest.mark.parametrize(
+        ("text", "record", "ends"),
+        [
+            (
+                "A car rental service: customers rent cars; each rental has a pickup date.",
+                "Rental",
+                ("Customer", "Car"),
+            ),
+            (
+                "A school API: teachers teach courses, students enroll in courses, and each "
+                "enrollment has a grade.",
+                "Enrollment",
+                ("Student", "Course"),
+            ),
+        ],
+    )
+    def test_the_record_of_an_act_joins_who_and_what(
+        self, text: str, record: str, ends: tuple[str, str]
+    ) -> None:
+        """ "customers rent cars ... each rental": each customer and each car has rentals;
+        the customer does not have the cars."""
+        links = _links(text)
+        assert {(end, "one_to_many", record) for end in ends} <= links
+        assert not {link for link in links if {link[0], link[2]} == set(ends)}
 
     def test_people_who_book_are_records_of_their_own(self) -> None:
         links = _links("Patients book appointments with doctors. Appointments have a date.")
