@@ -146,7 +146,7 @@ PLAYER_STATE = words(
 )
 
 # Verbs that only mean "has": the subject owns the object.
-HAVING_VERBS = words("have include contain hold feature comprise own carry store")
+HAVING_VERBS = words("have include contain hold feature comprise own carry store host")
 
 # Things that happen at a time and are held with people: a start time, and the people
 # named in the request each have many of them.

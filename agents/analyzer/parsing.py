@@ -154,8 +154,9 @@ _PLURAL_MODIFIERS = frozenset(
 def _verb_read_as_modifier(tokens: list[Token], head: Token) -> tuple[Token, Token] | None:
     """The subject and verb of "patients book appointments" where the tagger read a plural, a
     word the lemmatizer also knows as a verb and a noun as one noun ("patients' book
-    appointments") or took the plural for the verb ("venues [host events]"), else None. A
-    plural noun rarely modifies another, nor takes an object."""
+    appointments"), took the plural for the verb ("venues [host events]") or read the plural and
+    the rest as two appositions, else None. A plural noun rarely modifies another, nor takes an
+    object."""
     if head.pos != "NOUN" or head.index < 2:
         return None
     subject, verb = tokens[head.index - 2], tokens[head.index - 1]
@@ -167,7 +168,10 @@ def _verb_read_as_modifier(tokens: list[Token], head: Token) -> tuple[Token, Tok
         return None  # "the organizer simplifies file management": the verb is the plural
     modifier = subject.dep == "compound" and subject.head == head.index
     taking = head.dep == "dobj" and head.head == subject.index
-    return (subject, verb) if (modifier or taking) and known(verb.lemma, "verb") else None
+    # "API: venues host events" read as two appositions of the API
+    beside = subject.dep == head.dep == "appos" and subject.head == head.head
+    found = (modifier or taking or beside) and known(verb.lemma, "verb")
+    return (subject, verb) if found else None
 
 
 # What stays on a noun when the verb takes its place in the sentence.

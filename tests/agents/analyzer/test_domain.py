@@ -283,6 +283,10 @@ class TestRequestsThatSpellTheModelOut:
         assert {(end, "one_to_many", record) for end in ends} <= links
         assert not {link for link in links if {link[0], link[2]} == set(ends)}
 
+    def test_a_venue_hosting_events_has_them(self) -> None:
+        links = _links("A ticketing API: venues host events, and customers buy tickets.")
+        assert ("Venue", "one_to_many", "Event") in links
+
     def test_people_who_book_are_records_of_their_own(self) -> None:
         links = _links("Patients book appointments with doctors. Appointments have a date.")
         assert {("Patient", "one_to_many", "Appointment")} <= links
