@@ -63,7 +63,7 @@ def field_type_for(name: str) -> FieldType:
     return "float" if forms & vocab.FLOAT_WORDS else "str"
 
 
-def clean_part(part: str) -> tuple[str, bool] | None:
+def _clean_part(part: str) -> tuple[str, bool] | None:
     """A field phrase without articles and adjectives, and whether it was called optional."""
     # "a cooking time in minutes", "a price in euros": the unit is not part of the name.
     part = re.sub(r"\s+in\s+[A-Za-z]+\s*$", "", part)
@@ -82,14 +82,14 @@ def clean_part(part: str) -> tuple[str, bool] | None:
     first, last = kept[0].lower(), kept[-1].lower()
     if first in vocab.ACTION_VERBS or last.endswith(("ize", "ise")):
         return None
-    if len(kept) > 1 and is_plural(first):
+    if len(kept) > 1 and _plural(first):
         return None  # "speakers give talks", "attendees register": a clause, not a name
     if last.endswith("ing") and last not in vocab.ING_NOUNS:
         return None
     return " ".join(kept), optional
 
 
-def list_end(part: str) -> re.Match[str] | None:
+def _list_end(part: str) -> re.Match[str] | None:
     """Where a list part stops being a field name ("a price for members" stops at "for")."""
     named = _NAMED_BY_PREPOSITION.match(part)
     return _LIST_END.search(part, named.end() if named else 0)
@@ -111,10 +111,10 @@ def split_fields(phrase: str) -> list[tuple[str, bool, bool]]:
         part, start = phrase[start:end], separator.end() if separator else len(phrase)
         if _CLAUSE_VERB.search(part):
             break
-        if cut := list_end(part):
+        if cut := _list_end(part):
             part = part[: cut.start()]
         if part.strip():
-            if (cleaned := clean_part(part)) is None:
+            if (cleaned := _clean_part(part)) is None:
                 break
             fields.append((*cleaned, not _DETERMINED.match(part)))
         if cut:
@@ -122,7 +122,7 @@ def split_fields(phrase: str) -> list[tuple[str, bool, bool]]:
     return fields
 
 
-def is_plural(word: str) -> bool:
+def _plural(word: str) -> bool:
     """A plural noun ("pets", "categories"), not a singular ending in s ("status", "news")."""
     lowered = word.lower()
     return singular(lowered) != lowered
@@ -133,7 +133,7 @@ def named_plural(raw: str, bare: bool) -> str | None:
     with at most one word in front ("pets", "monthly reports"), else None."""
     words = raw.split()
     last = words[-1].lower()
-    if not bare or len(words) > 2 or not is_plural(last) or not noun_ok(last):
+    if not bare or len(words) > 2 or not _plural(last) or not noun_ok(last):
         return None
     return model_name(words[-1], words[-2] if len(words) > 1 else None)
 
