@@ -3,7 +3,8 @@
 - "sessions have a tutor id": the field refers to a Tutor, which owns its sessions;
 - "owners have pets": a plural in a list of what a thing has is a thing it has many of
   (``agents.analyzer.text``), and "posts have comments and tags" links each to the post, not
-  the comments to the tags;
+  the comments to the tags; "owners have pets, pets have visits" says how an owner reaches a
+  visit, so no implied link joins them directly;
 - "customers rent cars; each rental has a pickup date": the rental is the record of the act its
   verb names, so the customer and the car each have rentals, and the verb's own link between
   them (the customer has the cars) goes.
@@ -121,5 +122,18 @@ def spelled_links(
     keys of ``names``) between other pairs, with the records of acts joining their sides."""
     stated = _merged(_id_fields(drafts, names), _held(drafts, names))
     siblings = _siblings(drafts, names)
-    read = [link for link in found if frozenset((link.parent, link.child)) not in siblings]
+    chained = _chained(stated)
+    read = [
+        link
+        for link in found
+        if frozenset((link.parent, link.child)) not in siblings
+        and not (link.weak and (link.parent, link.child) in chained)
+    ]
     return _recorded_acts(tokens, names, _merged(stated, read))
+
+
+def _chained(links: list[Link]) -> set[tuple[str, str]]:
+    """(a, c) for each a that has a b that has a c ("owners have pets, pets have visits"): the
+    words say how an owner reaches a visit, so an implied owner-visit link is a shortcut."""
+    has = {(link.parent, link.child) for link in links if not link.many}
+    return {(a, c) for a, b in has for b2, c in has if b == b2 and a != c}

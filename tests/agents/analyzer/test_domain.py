@@ -242,6 +242,7 @@ class TestRequestsThatSpellTheModelOut:
         assert fields["Visit"] == ["diagnosis", "cost"]  # "each visit records ..."
         links = _links(text)
         assert {("Owner", "one_to_many", "Pet"), ("Pet", "one_to_many", "Visit")} <= links
+        assert ("Owner", "one_to_many", "Visit") not in links  # through its pets
 
     def test_a_plural_the_request_gives_fields_is_a_thing(self) -> None:
         """ "columns" alone would be a field (a data word); "columns have cards" says more."""
