@@ -151,6 +151,8 @@ def held_thing(raw: str, bare: bool = True) -> str | None:
 
 
 def noun_ok(noun: str) -> bool:
+    """Whether ``noun`` can name an entity: not the product or a generic word, not a stop word,
+    an adverb, a participle, a verb's ending or an activity in -ing."""
     lowered = noun.lower()
     return (
         singular(lowered) not in vocab.GENERIC_NOUNS
